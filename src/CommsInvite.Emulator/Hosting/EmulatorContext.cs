@@ -22,6 +22,12 @@ internal sealed class EmulatorContext
     /// <summary>Stops background work (operation timers, notification delivery) when the server stops.</summary>
     public CancellationTokenSource Stopping { get; } = new();
 
+    /// <summary>Delivers notifications to callback URIs (created when the app is configured).</summary>
+    public Graph.NotificationSender Notifier { get; set; } = null!;
+
+    /// <summary>Token bucket of invite POSTs (settings.throttleRatePerSecond).</summary>
+    public Graph.TokenBucket InviteBucket { get; } = new();
+
     public string Issuer => $"{BaseUrl}/{State.TenantId}/v2.0";
     public string TokenEndpoint => $"{BaseUrl}/{State.TenantId}/oauth2/v2.0/token";
 }
