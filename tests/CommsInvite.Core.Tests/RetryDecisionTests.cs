@@ -140,3 +140,16 @@ public sealed class RetryDecisionTests
         Assert.Contains("502", error.Message);
     }
 }
+
+public sealed class PipelineTests
+{
+    [Fact]
+    public void Graph_core_pipeline_keeps_its_middleware_but_not_its_retry_handler()
+    {
+        var handlers = GraphHttpClient.CreateHandlers();
+        var names = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(handlers, h => h.GetType().Name));
+        Assert.DoesNotContain("RetryHandler", names);
+        Assert.Contains("RedirectHandler", names);
+        Assert.True(names.Count >= 3, string.Join(", ", names));
+    }
+}
