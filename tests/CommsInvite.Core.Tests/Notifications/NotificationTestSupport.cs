@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Xunit;
 
 namespace CommsInvite.Core.Tests.Notifications;
 
@@ -240,5 +241,37 @@ internal static class NotificationPosts
         }
 
         return request;
+    }
+}
+
+/// <summary>
+/// One issuer (key + HTTPS OpenID server) and one attacker key shared by a test class: RSA key generation and
+/// Kestrel start-up are the slow part of these tests. Tests that change what the server publishes start their own.
+/// </summary>
+public sealed class IssuerFixture : IAsyncLifetime
+{
+    internal SigningKey IssuerKey { get; } = new("issuer-key-1");
+
+    /// <summary>Claims the issuer's kid but holds other key material: a forger.</summary>
+    internal SigningKey AttackerKey { get; } = new("issuer-key-1");
+
+    internal OpenIdTestServer Server { get; private set; } = null!;
+
+    internal HttpClient Http { get; private set; } = null!;
+
+    internal string ValidToken() => IssuerKey.CreateToken(OpenIdTestServer.Issuer, OpenIdTestServer.AppId);
+
+    public async Task InitializeAsync()
+    {
+        Server = await OpenIdTestServer.StartAsync(IssuerKey);
+        Http = Server.CreatePinnedClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync();
+        IssuerKey.Dispose();
+        AttackerKey.Dispose();
     }
 }
