@@ -134,8 +134,11 @@ public sealed class NotificationListener : IDisposable
             throw new InvalidOperationException($"The notification listener could not listen on {_options.Address}:{_options.Port}: {ex.Message}", ex);
         }
 
-        _tcpListener = tcpListener;
-        _acceptLoop = Task.Run(() => AcceptLoopAsync(tcpListener, _stop.Token));
+        lock (_gate)
+        {
+            _tcpListener = tcpListener;
+            _acceptLoop = Task.Run(() => AcceptLoopAsync(tcpListener, _stop.Token));
+        }
     }
 
     /// <summary>Stops accepting, closes open connections, and waits for them to finish. Pending waits return null.</summary>
@@ -306,7 +309,10 @@ public sealed class NotificationListener : IDisposable
         where T : class
     {
         using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(timeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : timeout, delayCancellation.Token);
+        // Task.Delay takes at most int.MaxValue milliseconds; longer means "until cancelled or stopped".
+        var delay = Task.Delay(
+            timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds > int.MaxValue ? Timeout.InfiniteTimeSpan : timeout,
+            delayCancellation.Token);
         var finished = await Task.WhenAny(task, delay).ConfigureAwait(false);
         delayCancellation.Cancel();
         if (finished == task)
@@ -462,8 +468,9 @@ public sealed class NotificationListener : IDisposable
                 }
                 catch (HttpProtocolException ex)
                 {
-                    await RefuseAsync(stream, ListenerRejectionReason.BadHttpRequest, ex.StatusCode, ex.Message, remoteAddress, null, stopToken)
+                    await RefuseAsync(stream, ListenerRejectionReason.BadHttpRequest, ex.StatusCode, ex.Message, remoteAddress, null, connectionTimeout.Token)
                         .ConfigureAwait(false);
+                    await LingerAsync(client, stream, connectionTimeout).ConfigureAwait(false);
                     return;
                 }
 
@@ -476,6 +483,7 @@ public sealed class NotificationListener : IDisposable
                 var keepAlive = await HandleRequestAsync(stream, reader, head, remoteAddress, connectionTimeout.Token).ConfigureAwait(false);
                 if (!keepAlive)
                 {
+                    await LingerAsync(client, stream, connectionTimeout).ConfigureAwait(false);
                     return;
                 }
             }
@@ -489,6 +497,26 @@ public sealed class NotificationListener : IDisposable
         {
             stream?.Dispose();
             client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closes a connection whose request may not have been read completely (e.g. a refused oversized body):
+    /// closing a socket with unread data makes the peer see a reset instead of our answer, so the answer is
+    /// sent, our side shut down, and what the peer still sends is read and discarded for a short while.
+    /// </summary>
+    private static async Task LingerAsync(TcpClient client, Stream stream, CancellationTokenSource connectionTimeout)
+    {
+        const int maxDiscardBytes = 16 * 1024 * 1024;
+        connectionTimeout.CancelAfter(TimeSpan.FromSeconds(2));
+        client.Client.Shutdown(SocketShutdown.Send);
+        var buffer = new byte[16 * 1024];
+        var discarded = 0;
+        int read;
+        while (discarded < maxDiscardBytes &&
+               (read = await stream.ReadAsync(buffer, 0, buffer.Length, connectionTimeout.Token).ConfigureAwait(false)) > 0)
+        {
+            discarded += read;
         }
     }
 

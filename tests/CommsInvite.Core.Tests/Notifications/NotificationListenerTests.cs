@@ -234,6 +234,17 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     }
 
     [Fact]
+    public async Task AMuchLargerBodyStillGetsAnAnswerNotAReset()
+    {
+        await using var listener = new ListenerScope(await StartListenerAsync(new NotificationListenerOptions { MaxBodyBytes = 1024 }));
+        var body = OperationBody("c1", "o1", "completed").Replace("\"status\"", "\"padding\":\"" + new string('x', 3 * 1024 * 1024) + "\",\"status\"");
+
+        using var response = await PostAsync(body, _issuer.ValidToken(), listener.Value.Uri);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task AChunkedBodyIsRead()
     {
         var request = NotificationPosts.Post(_listener.Uri, SeedOperationCompleted(), _issuer.ValidToken());
