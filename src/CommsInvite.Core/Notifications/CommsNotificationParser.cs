@@ -12,7 +12,7 @@ namespace CommsInvite.Core.Notifications;
 public sealed class NotificationParseResult
 {
     /// <summary>The stable error id a malformed body reports.</summary>
-    public const string InvalidBodyErrorId = "InvalidNotificationBody";
+    public const string InvalidBodyErrorId = NotificationErrorIds.InvalidNotificationBody;
 
     private NotificationParseResult(IReadOnlyList<CommsNotification> notifications, string? error)
     {
@@ -31,6 +31,12 @@ public sealed class NotificationParseResult
     /// <summary><see cref="InvalidBodyErrorId"/> when malformed, else null.</summary>
     public string? ErrorId => Error is null ? null : InvalidBodyErrorId;
 
+    /// <summary>The notifications, or a <see cref="CommsInviteException"/> (InvalidNotificationBody, InvalidData) for a malformed body.</summary>
+    public IReadOnlyList<CommsNotification> GetNotificationsOrThrow(object? targetObject = null) =>
+        Error is null
+            ? Notifications
+            : throw new CommsInviteException(InvalidBodyErrorId, FailureCategory.InvalidData, Error, targetObject);
+
     internal static NotificationParseResult Ok(IReadOnlyList<CommsNotification> notifications) => new(notifications, null);
 
     internal static NotificationParseResult Fail(string error) => new(Array.Empty<CommsNotification>(), error);
@@ -46,6 +52,9 @@ public sealed class NotificationParseResult
 /// </remarks>
 public static class CommsNotificationParser
 {
+    /// <summary>Parses a body, throwing <see cref="CommsInviteException"/> (InvalidNotificationBody) when it is malformed.</summary>
+    public static IReadOnlyList<CommsNotification> ParseOrThrow(string? body) => Parse(body).GetNotificationsOrThrow();
+
     public static NotificationParseResult Parse(string? body)
     {
         if (body is null || body.Trim().Length == 0)

@@ -9,6 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 
 namespace CommsInvite.Core.Notifications;
@@ -23,7 +24,7 @@ namespace CommsInvite.Core.Notifications;
 /// Answers: 202 accepted, 401 bad token, 503 issuer keys unreachable (Graph retries), 400 malformed body,
 /// 404 other paths, 405 other methods, 413 too large.
 /// </remarks>
-public sealed class NotificationListener : IDisposable
+public sealed class NotificationListener : IOperationNotificationSource, IDisposable
 {
     private readonly NotificationListenerOptions _options;
     private readonly NotificationTokenValidator _validator;
@@ -44,22 +45,66 @@ public sealed class NotificationListener : IDisposable
     private long _requestsAccepted;
     private long _notificationsReceived;
     private long _notificationsDropped;
+    private readonly ILogSink _log;
+    private readonly bool _ownsValidator;
     private int _state; // 0 new, 1 started, 2 stopped
 
-    public NotificationListener(NotificationListenerOptions options, NotificationTokenValidator tokenValidator)
+    /// <param name="options">Where to listen and the limits; validated here (CommsValidationException).</param>
+    /// <param name="tokenValidator">Checks each POST's bearer token.</param>
+    /// <param name="log">Receives one line per refused request and key problems; never a token or a body.</param>
+    /// <param name="ownsValidator">Whether stopping the listener disposes <paramref name="tokenValidator"/>.</param>
+    public NotificationListener(
+        NotificationListenerOptions options, NotificationTokenValidator tokenValidator, ILogSink? log = null, bool ownsValidator = false)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _validator = tokenValidator ?? throw new ArgumentNullException(nameof(tokenValidator));
-        options.Validate();
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, ex.ParamName ?? nameof(options), ex.Message);
+        }
+
         _path = NormalizePath(options.Path);
         _connectionSlots = new SemaphoreSlim(options.MaxConnections, options.MaxConnections);
+        _log = log ?? NullLogSink.Instance;
+        _ownsValidator = ownsValidator;
     }
 
     /// <summary>Creates and starts a listener.</summary>
+    public static Task<NotificationListener> StartAsync(
+        NotificationListenerOptions options, NotificationTokenValidator tokenValidator, CancellationToken cancellationToken = default) =>
+        StartAsync(options, tokenValidator, null, ownsValidator: false, cancellationToken);
+
+    /// <summary>
+    /// Starts a listener for the emulator's notifications, validated against the emulator's
+    /// notificationOpenIdConfiguration with its certificate pinned (see <see cref="NotificationTokenValidator.ForEmulator"/>).
+    /// </summary>
+    public static Task<NotificationListener> StartForEmulatorAsync(
+        EmulatorConnectionInfo connection, NotificationListenerOptions options, ILogSink? log = null, CancellationToken cancellationToken = default) =>
+        StartAsync(options, NotificationTokenValidator.ForEmulator(connection), log, ownsValidator: true, cancellationToken);
+
+    /// <summary>Creates and starts a listener; with <paramref name="ownsValidator"/>, stopping it disposes the validator.</summary>
     public static async Task<NotificationListener> StartAsync(
-        NotificationListenerOptions options, NotificationTokenValidator tokenValidator, CancellationToken cancellationToken = default)
+        NotificationListenerOptions options,
+        NotificationTokenValidator tokenValidator,
+        ILogSink? log,
+        bool ownsValidator,
+        CancellationToken cancellationToken = default)
     {
-        var listener = new NotificationListener(options, tokenValidator);
+        NotificationListener listener;
+        try
+        {
+            listener = new NotificationListener(options, tokenValidator, log, ownsValidator);
+        }
+        catch when (ownsValidator)
+        {
+            tokenValidator.Dispose();
+            throw;
+        }
+
         try
         {
             await listener.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -116,9 +161,12 @@ public sealed class NotificationListener : IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Volatile.Write(ref _state, 2);
-                throw new InvalidOperationException(
+                StopCore();
+                throw new CommsInviteException(
+                    NotificationErrorIds.NotificationKeysUnavailable,
+                    FailureCategory.ConnectionError,
                     $"The notification listener could not read the token signing keys from {_validator.Options.OpenIdConfigurationUri}: {ex.Message}",
+                    _validator.Options.OpenIdConfigurationUri,
                     ex);
             }
         }
@@ -130,9 +178,17 @@ public sealed class NotificationListener : IDisposable
         }
         catch (SocketException ex)
         {
-            Volatile.Write(ref _state, 2);
-            throw new InvalidOperationException($"The notification listener could not listen on {_options.Address}:{_options.Port}: {ex.Message}", ex);
+            StopCore();
+            var category = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? FailureCategory.ResourceExists : FailureCategory.ConnectionError;
+            throw new CommsInviteException(
+                NotificationErrorIds.NotificationListenerStartFailed,
+                category,
+                $"The notification listener could not listen on {_options.Address}:{_options.Port}: {ex.Message}",
+                $"{_options.Address}:{_options.Port}",
+                ex);
         }
+
+        _log.Verbose($"Notification listener started on {Uri}.");
 
         lock (_gate)
         {
@@ -379,6 +435,12 @@ public sealed class NotificationListener : IDisposable
             waiter.TrySetResult(null);
         }
 
+        if (_ownsValidator)
+        {
+            _validator.Dispose();
+        }
+
+        _log.Verbose($"Notification listener stopped: {GetStatistics()}.");
         return tasks;
     }
 
@@ -580,6 +642,7 @@ public sealed class NotificationListener : IDisposable
         }
 
         Accept(parsed.Notifications);
+        _log.Debug($"Notification POST from {remoteAddress} accepted: {string.Join("; ", ToStrings(parsed.Notifications))}.");
         await HttpResponseWriter.WriteAsync(stream, 202, null, null, keepAlive, cancellationToken).ConfigureAwait(false);
         return keepAlive;
     }
@@ -674,6 +737,16 @@ public sealed class NotificationListener : IDisposable
             }
         }
 
+        var line = $"Notification from {remoteAddress ?? "(unknown)"} refused with {statusCode} ({reason}): {message}";
+        if (reason == ListenerRejectionReason.KeysUnavailable)
+        {
+            _log.Warning(line);
+        }
+        else
+        {
+            _log.Verbose(line);
+        }
+
         // The answer names the reason only; details (issuer, audience) stay in the local statistics.
         var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
@@ -681,6 +754,14 @@ public sealed class NotificationListener : IDisposable
         });
         await HttpResponseWriter.WriteAsync(stream, statusCode, headers, body, keepAlive, cancellationToken).ConfigureAwait(false);
         return keepAlive;
+    }
+
+    private static IEnumerable<string> ToStrings(IEnumerable<CommsNotification> notifications)
+    {
+        foreach (var notification in notifications)
+        {
+            yield return notification.ToString();
+        }
     }
 
     private static string PublicMessage(int statusCode) => statusCode switch

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using CommsInvite.Core.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -126,8 +127,9 @@ public sealed class NotificationTokenValidatorOptions
 /// The HttpClient is the caller's: it decides TLS trust (e.g. the emulator's certificate pinned by thumbprint)
 /// and owns its lifetime. Keys are cached and fetched again once when a token names an unknown kid (key rollover).
 /// </remarks>
-public sealed class NotificationTokenValidator
+public sealed class NotificationTokenValidator : IDisposable
 {
+    private readonly bool _ownsHttpClient;
     private readonly NotificationTokenValidatorOptions _options;
     private readonly HttpClient _httpClient;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
@@ -135,23 +137,79 @@ public sealed class NotificationTokenValidator
     private KeyCache? _keys;
     private long _keyFetchCount;
 
-    public NotificationTokenValidator(NotificationTokenValidatorOptions options, HttpClient httpClient)
+    /// <param name="options">What a valid token looks like and where the keys are.</param>
+    /// <param name="httpClient">Fetches the OpenID configuration and keys; its handler decides TLS trust.</param>
+    /// <param name="ownsHttpClient">Whether <see cref="Dispose"/> disposes <paramref name="httpClient"/>.</param>
+    public NotificationTokenValidator(NotificationTokenValidatorOptions options, HttpClient httpClient, bool ownsHttpClient = false)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _httpClient = httpClient ?? throw new ArgumentNullException(nameof(httpClient));
+        _ownsHttpClient = ownsHttpClient;
         if (string.IsNullOrWhiteSpace(options.AppId))
         {
-            throw new ArgumentException("The bot's application id (the token audience) is required.", nameof(options));
+            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.AppId),
+                "The bot's application id (the audience of notification tokens) is required.");
         }
 
-        if (options.ValidIssuers is null || options.ValidIssuers.Count == 0)
+        if (options.ValidIssuers is null || options.ValidIssuers.Count == 0 || options.ValidIssuers.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("At least one valid issuer is required.", nameof(options));
+            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.ValidIssuers),
+                "At least one notification token issuer is required, and none may be empty.");
         }
 
-        if (options.OpenIdConfigurationUri is null || !options.OpenIdConfigurationUri.IsAbsoluteUri)
+        if (options.OpenIdConfigurationUri is null || !options.OpenIdConfigurationUri.IsAbsoluteUri ||
+            !(options.OpenIdConfigurationUri.Scheme == Uri.UriSchemeHttps ||
+              (options.OpenIdConfigurationUri.Scheme == Uri.UriSchemeHttp && options.OpenIdConfigurationUri.IsLoopback)))
         {
-            throw new ArgumentException("The OpenID configuration address must be an absolute URI.", nameof(options));
+            // Keys fetched over plain HTTP from anywhere but this machine could be swapped by anyone on the path.
+            throw new CommsValidationException(ErrorIds.InvalidUri, nameof(options.OpenIdConfigurationUri),
+                $"The OpenID configuration address must be an absolute https URI (http only on loopback); got '{options.OpenIdConfigurationUri}'.",
+                options.OpenIdConfigurationUri);
+        }
+
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(10))
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.ClockSkew),
+                $"The clock skew must be between 0 and 10 minutes; got {options.ClockSkew}.", options.ClockSkew);
+        }
+    }
+
+    /// <summary>
+    /// A validator for the emulator's notifications: audience = its client id, issuer = its notificationIssuer,
+    /// keys from its notificationOpenIdConfiguration over an HttpClient that trusts only the emulator's
+    /// certificate (pinned by thumbprint). The validator owns that HttpClient.
+    /// </summary>
+    public static NotificationTokenValidator ForEmulator(EmulatorConnectionInfo connection)
+    {
+        if (connection is null)
+        {
+            throw new ArgumentNullException(nameof(connection));
+        }
+
+        if (connection.NotificationOpenIdConfiguration is null)
+        {
+            throw new CommsValidationException(ErrorIds.EmulatorConnectionFileInvalid, "notificationOpenIdConfiguration",
+                $"The emulator connection file {connection.SourcePath} names no notificationOpenIdConfiguration, so its notifications cannot be validated.");
+        }
+
+        var options = new NotificationTokenValidatorOptions
+        {
+            AppId = connection.ClientId,
+            OpenIdConfigurationUri = connection.NotificationOpenIdConfiguration,
+            ValidIssuers = new List<string> { connection.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer },
+        };
+        var http = new HttpClient(PinnedCertificateHandler.Create(connection.CertificateThumbprint), disposeHandler: true)
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        return new NotificationTokenValidator(options, http, ownsHttpClient: true);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _httpClient.Dispose();
         }
     }
 

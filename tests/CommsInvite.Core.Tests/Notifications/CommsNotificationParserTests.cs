@@ -1,4 +1,5 @@
 using System.Text;
+using CommsInvite.Core;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using Xunit;
@@ -296,6 +297,16 @@ public sealed class CommsNotificationParserTests
         Assert.Empty(result.Notifications);
         Assert.Equal(NotificationParseResult.InvalidBodyErrorId, result.ErrorId);
         Assert.Contains(expectedInError, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseOrThrowGivesACommsInviteExceptionWithAStableId()
+    {
+        var error = Assert.Throws<CommsInviteException>(() => CommsNotificationParser.ParseOrThrow("{\"value\":7}"));
+
+        Assert.Equal(NotificationErrorIds.InvalidNotificationBody, error.ErrorId);
+        Assert.Equal(FailureCategory.InvalidData, error.Category);
+        Assert.Single(CommsNotificationParser.ParseOrThrow(Seeds.AllNotificationBlocks()[0]));
     }
 
     [Fact]

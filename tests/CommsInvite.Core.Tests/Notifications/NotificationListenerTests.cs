@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using CommsInvite.Core;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using Xunit;
@@ -399,10 +400,43 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         using var wronglyPinned = TestCertificates.PinnedClient(new string('B', 40));
         var validator = new NotificationTokenValidator(_issuer.Server.ValidatorOptions(), wronglyPinned);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<CommsInviteException>(() =>
             NotificationListener.StartAsync(new NotificationListenerOptions(), validator));
 
+        Assert.Equal(NotificationErrorIds.NotificationKeysUnavailable, error.ErrorId);
+        Assert.Equal(FailureCategory.ConnectionError, error.Category);
         Assert.Contains(_issuer.Server.ConfigurationUri.ToString(), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartingOnAPortInUseIsAClearError()
+    {
+        var error = await Assert.ThrowsAsync<CommsInviteException>(() =>
+            StartListenerAsync(new NotificationListenerOptions { Port = _listener.Port }));
+
+        Assert.Equal(NotificationErrorIds.NotificationListenerStartFailed, error.ErrorId);
+        Assert.Equal(FailureCategory.ResourceExists, error.Category);
+    }
+
+    [Theory]
+    [InlineData("no-slash", 0, 10)]
+    [InlineData("/api/calls", 70000, 10)]
+    [InlineData("/api/calls", 0, 0)]
+    public void BadOptionsAreRefusedBeforeAnythingStarts(string path, int port, int queueCapacity)
+    {
+        var options = new NotificationListenerOptions { Path = path, Port = port, QueueCapacity = queueCapacity };
+
+        var error = Assert.Throws<CommsValidationException>(() =>
+            new NotificationListener(options, new NotificationTokenValidator(_issuer.Server.ValidatorOptions(), _issuer.Http)));
+
+        Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
+    }
+
+    [Fact]
+    public void TheListenerIsTheWaitersNotificationSource()
+    {
+        // The core's InviteWaiter takes any IOperationNotificationSource; the listener is the real one.
+        Assert.IsAssignableFrom<CommsInvite.Core.Calls.IOperationNotificationSource>(_listener);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CommsInvite.Core;
 using CommsInvite.Core.Notifications;
 using Xunit;
 
@@ -248,6 +249,19 @@ public sealed class NotificationTokenValidatorTests : IClassFixture<IssuerFixtur
         var options = _server.ValidatorOptions();
         options.AppId = " ";
 
-        Assert.Throws<ArgumentException>(() => new NotificationTokenValidator(options, _http));
+        var error = Assert.Throws<CommsValidationException>(() => new NotificationTokenValidator(options, _http));
+        Assert.Equal("AppId", error.ParameterName);
+    }
+
+    [Theory]
+    [InlineData("http://keys.example.com/.well-known/openid-configuration")]
+    [InlineData("ftp://127.0.0.1/keys")]
+    public void KeysAreNeverFetchedOverPlainHttpFromAnotherMachine(string address)
+    {
+        var options = _server.ValidatorOptions();
+        options.OpenIdConfigurationUri = new Uri(address);
+
+        var error = Assert.Throws<CommsValidationException>(() => new NotificationTokenValidator(options, _http));
+        Assert.Equal("OpenIdConfigurationUri", error.ParameterName);
     }
 }
