@@ -1,0 +1,190 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CommsInvite.Core;
+using CommsInvite.Core.Auth;
+using CommsInvite.Core.Calls;
+using CommsInvite.Core.Models;
+using CommsInvite.Core.Notifications;
+using CommsInvite.Emulator;
+using Xunit;
+
+namespace CommsInvite.Core.Tests.Notifications;
+
+/// <summary>
+/// The listener against the in-process emulator: the emulator signs its notifications with its own key and
+/// publishes it through notificationOpenIdConfiguration; the listener validates them for real, with the
+/// emulator's TLS certificate pinned by thumbprint.
+/// </summary>
+public sealed class EmulatorNotificationTests : IAsyncLifetime
+{
+    private const string SeedUserId = "278405a3-f568-4b3e-b684-009193463064";
+
+    private EmulatorServer _emulator = null!;
+    private EmulatorConnectionInfo _connectionInfo = null!;
+    private GraphConnection _graph = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, AnswerDelay = TimeSpan.FromMilliseconds(200) });
+        _connectionInfo = EmulatorConnectionInfo.Load(_emulator.ConnectionFilePath);
+        _graph = await GraphConnection.ConnectAsync(new ConnectionSettings
+        {
+            Environment = CloudEnvironment.Emulator,
+            Emulator = _connectionInfo,
+            TenantId = _connectionInfo.TenantId,
+            ClientId = _connectionInfo.ClientId,
+            Credential = new ClientSecretCredential(_connectionInfo.ClientSecret!),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _graph.Dispose();
+        await _emulator.DisposeAsync();
+    }
+
+    private async Task<Call> CreateGroupCallAsync(NotificationListener listener) =>
+        await _graph.Calls.CreateCallAsync(new NewCallRequest
+        {
+            CallbackUri = listener.Uri.ToString(),
+            Subject = "notification listener test",
+            ChatInfo = new ChatInfo { ThreadId = "19:meeting_notifications@thread.v2", MessageId = "0" },
+        });
+
+    private async Task<InviteParticipantsOperation> InviteAsync(Call call, string userId) =>
+        await _graph.Calls.InviteAsync(new InviteRequest
+        {
+            CallId = call.Id!,
+            Participants = { new InvitationParticipantInfo { Identity = IdentitySet.ForUser(userId) } },
+        });
+
+    [Fact]
+    public async Task TheEmulatorsSignedNotificationsAreAcceptedAndCompleteTheInvite()
+    {
+        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
+        try
+        {
+            var call = await CreateGroupCallAsync(listener);
+            var operation = await InviteAsync(call, SeedUserId);
+            Assert.False(string.IsNullOrEmpty(operation.Id));
+
+            var final = await listener.WaitForOperationAsync(call.Id!, operation.Id!, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            Assert.NotNull(final);
+            Assert.Equal(OperationStatus.Completed, final!.Status);
+            Assert.Equal(call.Id, final.CallId, ignoreCase: true);
+            Assert.Equal(SeedUserId, final.Participants.Single().Identity.User!.Id, ignoreCase: true);
+
+            // Roster first, then the operation, as the contract orders them; both accepted, nothing refused.
+            var received = listener.Drain();
+            var roster = Assert.IsType<RosterNotification>(received[^2]);
+            Assert.IsType<OperationNotification>(received[^1]);
+            var invitee = roster.Participants.Single(p => p.Info.Identity.Key == "user:" + SeedUserId);
+            Assert.NotEmpty(invitee.MediaStreams); // joined, not just ringing
+            var statistics = listener.GetStatistics();
+            Assert.Equal(0, statistics.RequestsRejected);
+            Assert.True(statistics.RequestsAccepted >= 2, statistics.ToString());
+            Assert.All(_emulator.State.Notifications.Where(n => n.CallId == call.Id), n => Assert.True(n.Delivered));
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheInviteWaiterLearnsTheOutcomeFromTheListener()
+    {
+        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
+        try
+        {
+            var call = await CreateGroupCallAsync(listener);
+            var operation = await InviteAsync(call, SeedUserId);
+
+            var outcome = await new InviteWaiter(_graph).WaitOneAsync(operation, new WaitOptions
+            {
+                Strategy = WaitStrategy.Notification,
+                NotificationSource = listener,
+                Timeout = TimeSpan.FromSeconds(30),
+            });
+
+            Assert.Equal(InviteOutcomeStatus.Completed, outcome.Status);
+            Assert.Equal(OutcomeSource.Notification, outcome.Source);
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ADeclinedInviteArrivesAsAFailedOperationWithResultInfo()
+    {
+        var decliner = Guid.NewGuid().ToString();
+        using (var admin = _emulator.CreateHttpClient())
+        {
+            using var added = await admin.PostAsJsonAsync("_emulator/users", new
+            {
+                id = decliner,
+                userPrincipalName = "decliner@contoso.example",
+                displayName = "Decliner",
+                declines = true,
+            });
+            added.EnsureSuccessStatusCode();
+        }
+
+        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
+        try
+        {
+            var call = await CreateGroupCallAsync(listener);
+            var operation = await InviteAsync(call, decliner);
+
+            var final = await listener.WaitForOperationAsync(call.Id!, operation.Id!, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            Assert.Equal(OperationStatus.Failed, final!.Status);
+            Assert.Equal(410, final.ResultInfo!.Code);
+            Assert.Equal(301004, final.ResultInfo.Subcode);
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AListenerForAnotherAppRefusesTheEmulatorsNotifications()
+    {
+        // Same issuer and keys, but this bot is another application: every token has the wrong audience.
+        using var http = _emulator.CreateHttpClient();
+        var validator = new NotificationTokenValidator(new NotificationTokenValidatorOptions
+        {
+            AppId = Guid.NewGuid().ToString(),
+            OpenIdConfigurationUri = _connectionInfo.NotificationOpenIdConfiguration!,
+            ValidIssuers = { _connectionInfo.NotificationIssuer! },
+        }, http);
+        var listener = await NotificationListener.StartAsync(new NotificationListenerOptions(), validator);
+        try
+        {
+            var call = await CreateGroupCallAsync(listener);
+            var operation = await InviteAsync(call, SeedUserId);
+
+            // Wait until the emulator has tried to deliver the operation's end, then look at what the listener made of it.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!_emulator.State.Notifications.Any(n => n.CallId == call.Id && n.ChangeType == "deleted"))
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+
+            Assert.Null(await listener.WaitForOperationAsync(call.Id!, operation.Id!, TimeSpan.Zero, CancellationToken.None));
+            var statistics = listener.GetStatistics();
+            Assert.Equal(0, statistics.RequestsAccepted);
+            Assert.True(statistics.Rejected(ListenerRejectionReason.WrongAudience) >= 1, statistics.ToString());
+            Assert.Empty(listener.Peek());
+            Assert.Contains(_emulator.State.Notifications, n => n.CallId == call.Id && !n.Delivered && n.StatusCode == 401);
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
+    }
+}
