@@ -1,1 +1,61 @@
-Console.WriteLine("emulator placeholder");
+using System.Globalization;
+using System.Runtime.InteropServices;
+using CommsInvite.Emulator;
+
+// Command line fixed by DESIGN.md / CONTRACTS.md:
+//   --port N  --connection-file PATH  --answer-delay-ms N  --replication-delay-ms N  --tenant-id GUID
+var options = new EmulatorOptions { ConnectionFilePath = Path.Combine(Directory.GetCurrentDirectory(), "emulator.json") };
+for (var i = 0; i < args.Length; i++)
+{
+    string Value()
+    {
+        if (i + 1 >= args.Length) throw new ArgumentException($"Option {args[i]} needs a value.");
+        return args[++i];
+    }
+
+    int NonNegative(string option)
+    {
+        var text = Value();
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            throw new ArgumentException($"Option {option} needs a non-negative integer, got '{text}'.");
+        return n;
+    }
+
+    try
+    {
+        switch (args[i])
+        {
+            case "--port": options.Port = NonNegative("--port"); if (options.Port > 65535) throw new ArgumentException("--port must be 0..65535."); break;
+            case "--connection-file": options.ConnectionFilePath = Value(); break;
+            case "--answer-delay-ms": options.AnswerDelay = TimeSpan.FromMilliseconds(NonNegative("--answer-delay-ms")); break;
+            case "--replication-delay-ms": options.ReplicationDelay = TimeSpan.FromMilliseconds(NonNegative("--replication-delay-ms")); break;
+            case "--tenant-id":
+                var tenant = Value();
+                if (!Guid.TryParse(tenant, out _)) throw new ArgumentException($"--tenant-id needs a GUID, got '{tenant}'.");
+                options.TenantId = tenant;
+                break;
+            case "-h" or "--help" or "-?":
+                Console.WriteLine("CommsInvite.Emulator [--port N] [--connection-file PATH] [--answer-delay-ms N] [--replication-delay-ms N] [--tenant-id GUID]");
+                return 0;
+            default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+        }
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        Console.Error.WriteLine("Usage: CommsInvite.Emulator [--port N] [--connection-file PATH] [--answer-delay-ms N] [--replication-delay-ms N] [--tenant-id GUID]");
+        return 2;
+    }
+}
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+
+await using (var server = await EmulatorServer.StartAsync(options))
+{
+    Console.WriteLine($"Connection file: {server.ConnectionFilePath}");
+    Console.WriteLine($"Listening on {server.BaseUri.GetLeftPart(UriPartial.Authority)}");
+    await stop.Task;
+}
+return 0;

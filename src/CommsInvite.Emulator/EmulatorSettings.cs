@@ -1,0 +1,59 @@
+namespace CommsInvite.Emulator;
+
+/// <summary>Knobs that tests may change while the emulator runs (also through POST /_emulator/settings).</summary>
+public sealed class EmulatorSettings
+{
+    private long _answerDelayTicks;
+    private long _replicationDelayTicks;
+    private long _numberOperationDelayTicks;
+    private long _tokenLifetimeTicks;
+    private double _throttleRatePerSecond;
+    private volatile string[] _trustedCallbackThumbprints = Array.Empty<string>();
+
+    internal EmulatorSettings(EmulatorOptions options)
+    {
+        AnswerDelay = options.AnswerDelay;
+        ReplicationDelay = options.ReplicationDelay;
+        NumberOperationDelay = options.NumberOperationDelay;
+        TokenLifetime = options.TokenLifetime;
+    }
+
+    /// <summary>Ringing time of an invitee before it answers (or declines).</summary>
+    public TimeSpan AnswerDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _answerDelayTicks));
+        set => Interlocked.Exchange(ref _answerDelayTicks, Math.Max(0, value.Ticks));
+    }
+
+    public TimeSpan ReplicationDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _replicationDelayTicks));
+        set => Interlocked.Exchange(ref _replicationDelayTicks, Math.Max(0, value.Ticks));
+    }
+
+    public TimeSpan NumberOperationDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _numberOperationDelayTicks));
+        set => Interlocked.Exchange(ref _numberOperationDelayTicks, Math.Max(0, value.Ticks));
+    }
+
+    public TimeSpan TokenLifetime
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _tokenLifetimeTicks));
+        set => Interlocked.Exchange(ref _tokenLifetimeTicks, Math.Max(TimeSpan.TicksPerSecond, value.Ticks));
+    }
+
+    /// <summary>Invite POSTs allowed per second (token bucket, burst = one second's worth); 0 = unlimited.</summary>
+    public double ThrottleRatePerSecond
+    {
+        get => Volatile.Read(ref _throttleRatePerSecond);
+        set => Volatile.Write(ref _throttleRatePerSecond, Math.Max(0, value));
+    }
+
+    /// <summary>SHA-1 thumbprints of self-signed certificates trusted on https callback URIs (loopback test receivers).</summary>
+    public IReadOnlyList<string> TrustedCallbackThumbprints
+    {
+        get => _trustedCallbackThumbprints;
+        set => _trustedCallbackThumbprints = value.Select(t => t.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant()).ToArray();
+    }
+}
