@@ -66,5 +66,11 @@ public sealed class InviteParticipantsOperation
     /// <summary>v1.0 or beta: the version the invite was sent with, so waiting polls the same one.</summary>
     [JsonIgnore] public string ApiVersion { get; set; } = "v1.0";
 
+    /// <summary>
+    /// True when the invite POST's answer was lost (connection reset, 5xx) and the invitees were found ringing or
+    /// joined in the roster instead: the operation id may then be unknown, and waiting relies on the roster.
+    /// </summary>
+    [JsonIgnore] public bool RecoveredFromRoster { get; set; }
+
     public override string ToString() => $"{Id} ({Status})";
 }

@@ -1,0 +1,202 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+using Microsoft.Identity.Client.AppConfig;
+
+namespace CommsInvite.Core.Auth;
+
+/// <summary>Gives the HTTP layer a bearer token; forceRefresh skips the cache (after a 401).</summary>
+internal interface ITokenSource
+{
+    Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Real MSAL: a confidential client (secret or certificate) or a managed-identity application. MSAL's in-memory
+/// app cache serves tokens and renews them ahead of expiry; we add a margin of our own so a token never
+/// expires between acquisition and use.
+/// </summary>
+internal sealed class MsalTokenSource : ITokenSource, IDisposable
+{
+    private static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
+
+    private readonly IConfidentialClientApplication? _confidential;
+    private readonly IManagedIdentityApplication? _managedIdentity;
+    private readonly string _scope;
+    private readonly string _resource;
+    private readonly ILogSink _log;
+    private readonly PinnedMsalHttpClientFactory? _pinnedFactory;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private AccessTokenInfo? _current;
+
+    public MsalTokenSource(ConnectionSettings settings, CloudEndpoints endpoints, ILogSink log)
+    {
+        _log = log;
+        _scope = endpoints.Scope;
+        _resource = endpoints.GraphResource;
+        if (settings.Environment == CloudEnvironment.Emulator)
+        {
+            _pinnedFactory = new PinnedMsalHttpClientFactory(settings.Emulator!.CertificateThumbprint);
+        }
+
+        switch (settings.Credential)
+        {
+            case ManagedIdentityCredential mi:
+                _managedIdentity = BuildManagedIdentity(settings, mi);
+                break;
+            case ClientSecretCredential or CertificateCredential:
+                _confidential = BuildConfidential(settings, endpoints);
+                break;
+            default:
+                throw new CommsValidationException(ErrorIds.InvalidArgument, "Credential", "Unsupported credential type.");
+        }
+    }
+
+    public async Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var current = _current;
+        if (!forceRefresh && current is not null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+        {
+            return current;
+        }
+
+        var seenBeforeWaiting = current;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another caller may have renewed it while this one waited: use that one rather than renewing twice.
+            current = _current;
+            if (current is not null && !ReferenceEquals(current, seenBeforeWaiting) && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+            {
+                return current;
+            }
+
+            if (!forceRefresh && current is not null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+            {
+                return current;
+            }
+
+            var started = DateTimeOffset.UtcNow;
+            AuthenticationResult result;
+            try
+            {
+                // Within the renewal margin MSAL's cache would still hand back the old token, so ask for a fresh one.
+                var bypassCache = forceRefresh || current is not null;
+                result = _confidential is not null
+                    ? await _confidential.AcquireTokenForClient(new[] { _scope }).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false)
+                    : await _managedIdentity!.AcquireTokenForManagedIdentity(_resource).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MsalException ex)
+            {
+                throw Translate(ex);
+            }
+
+            var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
+            _log.Verbose($"Acquired an access token for {_scope} from {result.AuthenticationResultMetadata?.TokenSource} in {(DateTimeOffset.UtcNow - started).TotalMilliseconds:F0} ms; it expires {token.ExpiresOn:u}.");
+            _current = token;
+            return token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _pinnedFactory?.Dispose();
+        _gate.Dispose();
+    }
+
+    private IConfidentialClientApplication BuildConfidential(ConnectionSettings settings, CloudEndpoints endpoints)
+    {
+        var builder = ConfidentialClientApplicationBuilder.Create(settings.ClientId)
+            .WithLogging(LogFromMsal, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+
+        var authority = new Uri(endpoints.AuthorityHost, Uri.EscapeDataString(settings.TenantId)).AbsoluteUri;
+        if (settings.Environment == CloudEnvironment.Emulator)
+        {
+            // The emulator is an AAD look-alike on a loopback address that no instance-discovery service knows.
+            builder = builder.WithAuthority(authority, validateAuthority: false)
+                .WithInstanceDiscovery(false)
+                .WithHttpClientFactory(_pinnedFactory);
+        }
+        else
+        {
+            builder = builder.WithAuthority(authority, validateAuthority: true);
+        }
+
+        builder = settings.Credential switch
+        {
+            ClientSecretCredential secret => builder.WithClientSecret(secret.Secret.Reveal()),
+            CertificateCredential certificate => builder.WithCertificate(certificate.Certificate, sendX5C: true),
+            _ => builder,
+        };
+
+        return builder.Build();
+    }
+
+    private IManagedIdentityApplication BuildManagedIdentity(ConnectionSettings settings, ManagedIdentityCredential credential)
+    {
+        if (settings.Environment == CloudEnvironment.Emulator)
+        {
+            PointManagedIdentityAtEmulator(settings.Emulator!);
+        }
+
+        var id = credential.ClientId is null
+            ? ManagedIdentityId.SystemAssigned
+            : ManagedIdentityId.WithUserAssignedClientId(credential.ClientId);
+        var builder = ManagedIdentityApplicationBuilder.Create(id)
+            .WithLogging(LogFromMsal, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+        if (_pinnedFactory is not null)
+        {
+            builder = builder.WithHttpClientFactory(_pinnedFactory);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// MSAL 4.92 offers no API to give managed identity a custom endpoint: it detects the source (App Service /
+    /// Azure Automation style) only from the IDENTITY_ENDPOINT and IDENTITY_HEADER environment variables. So, only
+    /// when a user connects with managed identity to the emulator, those two variables are set process-wide to the
+    /// connection file's values (exactly what Azure Automation does for a runbook). They stay set while the
+    /// process lives because MSAL reads them again on every token renewal.
+    /// </summary>
+    private void PointManagedIdentityAtEmulator(EmulatorConnectionInfo emulator)
+    {
+        if (emulator.ManagedIdentityEndpoint is null || emulator.ManagedIdentityHeader is null)
+        {
+            throw new CommsValidationException(
+                ErrorIds.EmulatorConnectionFileInvalid,
+                "EmulatorConnectionFile",
+                "The emulator connection file has no managedIdentityEndpoint/managedIdentityHeader, so managed identity cannot be used with it.",
+                emulator.SourcePath);
+        }
+
+        System.Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", emulator.ManagedIdentityEndpoint.AbsoluteUri);
+        System.Environment.SetEnvironmentVariable("IDENTITY_HEADER", emulator.ManagedIdentityHeader.Reveal());
+        _log.Verbose($"Managed identity: IDENTITY_ENDPOINT set to the emulator's {emulator.ManagedIdentityEndpoint.AbsoluteUri} for this process.");
+    }
+
+    private void LogFromMsal(LogLevel level, string message, bool containsPii)
+    {
+        if (!containsPii)
+        {
+            _log.Debug($"MSAL {level}: {message}");
+        }
+    }
+
+    private static CommsInviteException Translate(MsalException ex)
+    {
+        var category = ex is MsalServiceException ? FailureCategory.AuthenticationError : FailureCategory.ConnectionError;
+        if (ex is MsalClientException && ex.ErrorCode is "managed_identity_request_failed" or "managed_identity_unreachable_network" or "unable_to_detect_managed_identity_source")
+        {
+            return new CommsInviteException(ErrorIds.ManagedIdentityUnavailable, FailureCategory.AuthenticationError, $"Managed identity is not available here: {ex.Message}", null, ex);
+        }
+
+        var status = ex is MsalServiceException service ? $" (HTTP {service.StatusCode})" : string.Empty;
+        return new CommsInviteException(ErrorIds.AuthenticationFailed, category, $"Authentication failed{status}: {ex.ErrorCode}: {ex.Message}", null, ex);
+    }
+}

@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Core.Http;
+using CommsInvite.Core.Models;
+using CommsInvite.Core.Validation;
+
+namespace CommsInvite.Core.Calls;
+
+/// <summary>Graph's cloud communications calls: create, read, end, roster, invite.</summary>
+public sealed class CallsClient
+{
+    private const int MaxRecoveryRounds = 3;
+
+    private readonly GraphConnection _connection;
+
+    internal CallsClient(GraphConnection connection)
+    {
+        _connection = connection;
+    }
+
+    /// <summary>POST /communications/calls: a group call whose source is this application (or an application instance).</summary>
+    public async Task<Call> CreateCallAsync(NewCallRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
+        var apiVersion = GraphApiVersion.Normalize(request.ApiVersion);
+        var callback = InputRules.RequireCallbackUri(request.CallbackUri);
+        if (request.SourceApplicationInstanceId is not null)
+        {
+            InputRules.RequireGuid(request.SourceApplicationInstanceId, "ApplicationInstanceId");
+        }
+
+        if (request.Targets.Count > 0)
+        {
+            InviteValidator.ValidateParticipants(request.Targets);
+        }
+
+        var context = _connection.Context;
+        var source = new ParticipantInfo
+        {
+            Identity = new IdentitySet
+            {
+                Application = new GraphIdentity { Id = context.ClientId, DisplayName = request.SourceDisplayName },
+                ApplicationInstance = request.SourceApplicationInstanceId is null
+                    ? null
+                    : new GraphIdentity { Id = request.SourceApplicationInstanceId.Trim(), DisplayName = request.SourceDisplayName },
+            },
+        };
+
+        var body = new Call
+        {
+            CallbackUri = callback.AbsoluteUri,
+            Subject = request.Subject,
+            Source = source,
+            Targets = request.Targets,
+            RequestedModalities = request.RequestedModalities,
+            MediaConfig = new MediaConfig(),
+            ChatInfo = request.ChatInfo,
+            TenantId = request.TenantId ?? context.TenantId,
+        };
+
+        var response = await _connection.Http.SendAsync(
+            new GraphRequest(HttpMethod.Post, _connection.GraphUri(apiVersion, "communications/calls"), RequestSafety.NotIdempotent, body),
+            cancellationToken).ConfigureAwait(false);
+        return response.Read<Call>();
+    }
+
+    public async Task<Call> GetCallAsync(string callId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        callId = InputRules.RequireCallId(callId);
+        apiVersion = GraphApiVersion.Normalize(apiVersion);
+        var response = await _connection.Http.SendAsync(
+            new GraphRequest(HttpMethod.Get, CallUri(apiVersion, callId), RequestSafety.Idempotent) { Target = callId },
+            cancellationToken).ConfigureAwait(false);
+        return response.Read<Call>();
+    }
+
+    /// <summary>GET /communications/calls (served by the emulator; the real service lists only calls this app holds).</summary>
+    public async Task<IReadOnlyList<Call>> ListCallsAsync(string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        apiVersion = GraphApiVersion.Normalize(apiVersion);
+        var response = await _connection.Http.SendAsync(
+            new GraphRequest(HttpMethod.Get, _connection.GraphUri(apiVersion, "communications/calls"), RequestSafety.Idempotent),
+            cancellationToken).ConfigureAwait(false);
+        return response.Read<GraphCollection<Call>>().Value.ToArray();
+    }
+
+    public async Task DeleteCallAsync(string callId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        callId = InputRules.RequireCallId(callId);
+        apiVersion = GraphApiVersion.Normalize(apiVersion);
+        await _connection.Http.SendAsync(
+            new GraphRequest(HttpMethod.Delete, CallUri(apiVersion, callId), RequestSafety.Idempotent) { Target = callId },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Participant>> ListParticipantsAsync(string callId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        callId = InputRules.RequireCallId(callId);
+        apiVersion = GraphApiVersion.Normalize(apiVersion);
+        var response = await _connection.Http.SendAsync(
+            new GraphRequest(HttpMethod.Get, new Uri(CallUri(apiVersion, callId).AbsoluteUri + "/participants"), RequestSafety.Idempotent) { Target = callId },
+            cancellationToken).ConfigureAwait(false);
+        var participants = response.Read<GraphCollection<Participant>>().Value;
+        foreach (var participant in participants)
+        {
+            participant.CallId = callId;
+        }
+
+        return participants.ToArray();
+    }
+
+    /// <summary>
+    /// GET .../operations/{id}. Undocumented on the real service, so a 404 that is not "call not found" (8522)
+    /// returns null rather than failing: callers fall back to the roster.
+    /// </summary>
+    public async Task<InviteParticipantsOperation?> GetOperationAsync(string callId, string operationId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        callId = InputRules.RequireCallId(callId);
+        operationId = InputRules.RequireIdSegment(operationId, "OperationId");
+        apiVersion = GraphApiVersion.Normalize(apiVersion);
+        try
+        {
+            var response = await _connection.Http.SendAsync(
+                new GraphRequest(HttpMethod.Get, new Uri(CallUri(apiVersion, callId).AbsoluteUri + "/operations/" + Uri.EscapeDataString(operationId)), RequestSafety.Idempotent) { Target = operationId },
+                cancellationToken).ConfigureAwait(false);
+            var operation = response.Read<InviteParticipantsOperation>();
+            operation.CallId = callId;
+            operation.ApiVersion = apiVersion;
+            return operation;
+        }
+        catch (GraphServiceException ex) when ((ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadRequest) && ex.GraphCode != "8522")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// POST .../participants/invite, exactly once per invitee: the request is validated first; if the answer is lost
+    /// in a way that leaves open whether the service acted, the roster is read and only invitees who are neither
+    /// ringing nor joined are invited again.
+    /// </summary>
+    public async Task<InviteParticipantsOperation> InviteAsync(InviteRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
+        InviteValidator.Validate(request);
+        var callId = request.CallId;
+        var apiVersion = request.ApiVersion;
+        var clientContext = request.ClientContext!;
+        var requested = request.Participants.ToList();
+        var pending = requested;
+        var uri = new Uri(CallUri(apiVersion, callId).AbsoluteUri + "/participants/invite");
+
+        for (var round = 0; ; round++)
+        {
+            var body = new InviteParticipantsBody { Participants = pending, ClientContext = clientContext };
+            GraphServiceException? ambiguity;
+            try
+            {
+                var response = await _connection.Http.SendAsync(
+                    new GraphRequest(HttpMethod.Post, uri, RequestSafety.NotIdempotent, body) { Target = callId },
+                    cancellationToken).ConfigureAwait(false);
+                var operation = ReadOperation(response, requested, clientContext);
+                return Complete(operation, callId, apiVersion, requested, recovered: round > 0);
+            }
+            catch (GraphServiceException ex) when (ex.MayHaveBeenProcessed || (ex.ErrorId == ErrorIds.InvalidResponse && ex.StatusCode is { } s && (int)s is >= 200 and < 300))
+            {
+                ambiguity = ex;
+            }
+
+            if (round >= MaxRecoveryRounds)
+            {
+                throw ambiguity;
+            }
+
+            _connection.Log.Verbose($"The invite to call {callId} may or may not have reached the service ({ambiguity.Message}); reading the roster before inviting again.");
+            var roster = await ListParticipantsAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
+            var present = new HashSet<string>(roster.Select(p => p.Info.Identity.Key), StringComparer.Ordinal);
+            var missing = pending.Where(p => !present.Contains(p.Identity.Key)).ToList();
+            if (missing.Count == 0)
+            {
+                _connection.Log.Verbose($"All {pending.Count} invitee(s) are already ringing or joined in call {callId}; not inviting them again.");
+                var recovered = new InviteParticipantsOperation
+                {
+                    Status = OperationStatus.Running,
+                    ClientContext = clientContext,
+                    Participants = requested,
+                };
+                return Complete(recovered, callId, apiVersion, requested, recovered: true);
+            }
+
+            _connection.Log.Verbose($"{pending.Count - missing.Count} invitee(s) already in call {callId}; inviting the {missing.Count} not yet there.");
+            pending = missing;
+        }
+    }
+
+    private static InviteParticipantsOperation ReadOperation(GraphResponse response, IList<InvitationParticipantInfo> requested, string clientContext)
+    {
+        try
+        {
+            var operation = response.Read<InviteParticipantsOperation>();
+            operation.Location = response.Location?.AbsoluteUri;
+            if (string.IsNullOrEmpty(operation.Id) && response.Location is not null)
+            {
+                operation.Id = LastSegment(response.Location);
+            }
+
+            return operation;
+        }
+        catch (GraphServiceException) when (response.Location is not null)
+        {
+            // The body was mangled on the way but the Location header names the operation: the invite was accepted.
+            return new InviteParticipantsOperation
+            {
+                Id = LastSegment(response.Location),
+                Status = OperationStatus.Running,
+                ClientContext = clientContext,
+                Participants = requested.ToList(),
+                Location = response.Location.AbsoluteUri,
+            };
+        }
+    }
+
+    private static InviteParticipantsOperation Complete(InviteParticipantsOperation operation, string callId, string apiVersion, IList<InvitationParticipantInfo> requested, bool recovered)
+    {
+        operation.CallId = callId;
+        operation.ApiVersion = apiVersion;
+        operation.RecoveredFromRoster = recovered;
+        if (operation.Status == OperationStatus.Unknown)
+        {
+            operation.Status = OperationStatus.Running;
+        }
+
+        // The waiter matches invitees by identity; the service echoes them with extra fields or not at all.
+        var echoed = operation.Participants ?? new List<InvitationParticipantInfo>();
+        if (recovered || echoed.Count == 0 || echoed.All(p => p.Identity.Kind == IdentityKind.Unknown))
+        {
+            operation.Participants = requested.ToList();
+        }
+
+        return operation;
+    }
+
+    private static string LastSegment(Uri uri) => uri.Segments.Length == 0 ? string.Empty : Uri.UnescapeDataString(uri.Segments[uri.Segments.Length - 1].TrimEnd('/'));
+
+    private Uri CallUri(string apiVersion, string callId) =>
+        _connection.GraphUri(apiVersion, "communications/calls/" + Uri.EscapeDataString(callId));
+}

@@ -1,0 +1,84 @@
+using System;
+using CommsInvite.Core.Auth;
+using CommsInvite.Core.Http;
+
+namespace CommsInvite.Core;
+
+/// <summary>Everything needed to connect; validated by <see cref="Validate"/> before any request.</summary>
+public sealed class ConnectionSettings
+{
+    public string TenantId { get; set; } = string.Empty;
+
+    /// <summary>The application (client) id. For managed identity, the identity's client id (null = system-assigned).</summary>
+    public string? ClientId { get; set; }
+
+    public CloudEnvironment Environment { get; set; } = CloudEnvironment.Global;
+
+    public GraphCredential? Credential { get; set; }
+
+    /// <summary>Required when Environment is Emulator.</summary>
+    public EmulatorConnectionInfo? Emulator { get; set; }
+
+    public RetryPolicy RetryPolicy { get; set; } = RetryPolicy.Default;
+
+    /// <summary>Per-attempt HTTP timeout.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The endpoints these settings point at.</summary>
+    public CloudEndpoints Endpoints => Environment == CloudEnvironment.Emulator
+        ? CloudEndpoints.ForEmulator(Emulator ?? throw MissingEmulator())
+        : CloudEndpoints.For(Environment);
+
+    /// <summary>Checks the settings; throws CommsValidationException with a stable id.</summary>
+    public void Validate()
+    {
+        if (Environment == CloudEnvironment.Emulator && Emulator is null)
+        {
+            throw MissingEmulator();
+        }
+
+        if (Credential is null)
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "Credential", "No credential was given: pass a client secret, a certificate or managed identity.");
+        }
+
+        if (Credential is not ManagedIdentityCredential)
+        {
+            if (string.IsNullOrWhiteSpace(TenantId) || !IsTenant(TenantId))
+            {
+                throw new CommsValidationException(ErrorIds.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id (a GUID or a domain name such as contoso.onmicrosoft.com).", TenantId);
+            }
+
+            if (string.IsNullOrWhiteSpace(ClientId) || !Guid.TryParse(ClientId, out _))
+            {
+                throw new CommsValidationException(ErrorIds.InvalidGuid, "ClientId", $"'{ClientId}' is not an application (client) id GUID.", ClientId);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(TenantId) && !IsTenant(TenantId))
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id.", TenantId);
+        }
+
+        RetryPolicy.Validate();
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "RequestTimeout", "The request timeout must be positive.");
+        }
+    }
+
+    private static bool IsTenant(string value)
+    {
+        if (Guid.TryParse(value, out _))
+        {
+            return true;
+        }
+
+        // A verified domain: letters, digits, hyphens and dots, at least one dot.
+        return value.IndexOf('.') > 0
+            && Uri.CheckHostName(value) == UriHostNameType.Dns
+            && value.IndexOfAny(new[] { '/', '\\', '?', '#', '@' }) < 0;
+    }
+
+    private static CommsValidationException MissingEmulator() =>
+        new(ErrorIds.EmulatorConnectionFileInvalid, "EmulatorConnectionFile", "The Emulator environment needs the emulator's connection file (-EmulatorConnectionFile).");
+}

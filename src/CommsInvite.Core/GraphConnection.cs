@@ -1,0 +1,155 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Core.Auth;
+using CommsInvite.Core.Calls;
+using CommsInvite.Core.Http;
+using CommsInvite.Core.Provisioning;
+
+namespace CommsInvite.Core;
+
+/// <summary>An authenticated connection to Graph (or the emulator): the entry point to every client.</summary>
+public sealed class GraphConnection : IDisposable
+{
+    private readonly MsalTokenSource _tokens;
+    private readonly GraphHttpClient _http;
+    private readonly ConnectionSettings _settings;
+    private GraphContext _context;
+
+    private GraphConnection(ConnectionSettings settings, CloudEndpoints endpoints, MsalTokenSource tokens, GraphHttpClient http, GraphContext context, ILogSink log)
+    {
+        _settings = settings;
+        Endpoints = endpoints;
+        _tokens = tokens;
+        _http = http;
+        _context = context;
+        Log = log;
+        Calls = new CallsClient(this);
+        Licenses = new LicenseClient(this);
+        Numbers = new NumberAssignmentClient(this);
+        ApplicationInstances = new ApplicationInstanceClient(this);
+    }
+
+    /// <summary>What this connection is (refreshed with each new token); never holds a secret.</summary>
+    public GraphContext Context => _context;
+
+    public CloudEndpoints Endpoints { get; }
+
+    public CallsClient Calls { get; }
+
+    public LicenseClient Licenses { get; }
+
+    public NumberAssignmentClient Numbers { get; }
+
+    public ApplicationInstanceClient ApplicationInstances { get; }
+
+    /// <summary>Request counters (retries, ambiguous failures...), for diagnostics.</summary>
+    public RequestStatistics Statistics => _http.Statistics;
+
+    public RetryPolicy RetryPolicy => _settings.RetryPolicy;
+
+    internal ILogSink Log { get; }
+
+    internal GraphHttpClient Http => _http;
+
+    /// <summary>Validates the settings, builds MSAL and the HTTP pipeline, and acquires a first token (so bad credentials fail here).</summary>
+    public static async Task<GraphConnection> ConnectAsync(ConnectionSettings settings, ILogSink? log = null, CancellationToken cancellationToken = default)
+    {
+        if (settings is null)
+        {
+            throw new ArgumentNullException(nameof(settings));
+        }
+
+        log ??= NullLogSink.Instance;
+        settings.Validate();
+        var endpoints = settings.Endpoints;
+        if (settings.Environment == CloudEnvironment.Emulator)
+        {
+            // The emulator's own ids take over where the caller gave none.
+            if (string.IsNullOrWhiteSpace(settings.TenantId))
+            {
+                settings.TenantId = settings.Emulator!.TenantId;
+            }
+        }
+
+        var tokens = new MsalTokenSource(settings, endpoints, log);
+        GraphHttpClient? http = null;
+        try
+        {
+            HttpMessageHandler finalHandler = settings.Environment == CloudEnvironment.Emulator
+                ? PinnedCertificateHandler.Create(settings.Emulator!.CertificateThumbprint)
+                : new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+            http = new GraphHttpClient(GraphHttpClient.CreateHttpClient(finalHandler), tokens, settings.RetryPolicy, settings.RequestTimeout, log);
+
+            log.Verbose($"Connecting to {endpoints.GraphEndpoint} as {settings.Credential!.AuthType} (tenant {Display(settings.TenantId)}, client {Display(settings.ClientId)}).");
+            var token = await tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
+            var context = BuildContext(settings, endpoints, token);
+            return new GraphConnection(settings, endpoints, tokens, http, context, log);
+        }
+        catch
+        {
+            http?.Dispose();
+            tokens.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets a token (from cache or renewed) and refreshes <see cref="Context"/> from it.</summary>
+    public async Task<GraphContext> RefreshContextAsync(bool forceRefresh = false, CancellationToken cancellationToken = default)
+    {
+        var token = await _tokens.GetTokenAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+        _context = BuildContext(_settings, Endpoints, token);
+        return _context;
+    }
+
+    /// <summary>An absolute Graph URI for "v1.0/..." or "beta/...".</summary>
+    internal Uri GraphUri(string apiVersion, string relativePath) =>
+        new(Endpoints.GraphEndpoint, apiVersion + "/" + relativePath.TrimStart('/'));
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _tokens.Dispose();
+    }
+
+    private static GraphContext BuildContext(ConnectionSettings settings, CloudEndpoints endpoints, AccessTokenInfo token)
+    {
+        string? tenant = settings.TenantId;
+        string? client = settings.ClientId;
+        try
+        {
+            var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.Token);
+            if (jwt.TryGetPayloadValue<string>("tid", out var tid) && !string.IsNullOrEmpty(tid))
+            {
+                tenant = tid;
+            }
+
+            if (string.IsNullOrEmpty(client) && jwt.TryGetPayloadValue<string>("appid", out var appid))
+            {
+                client = appid;
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Opaque token: keep what the settings say.
+        }
+
+        return new GraphContext
+        {
+            TenantId = tenant ?? string.Empty,
+            ClientId = client,
+            Environment = settings.Environment,
+            AuthType = settings.Credential!.AuthType,
+            GraphEndpoint = endpoints.GraphEndpoint,
+            AuthorityHost = endpoints.AuthorityHost,
+            Roles = token.Roles,
+            TokenExpiresOn = token.ExpiresOn,
+            CertificateThumbprint = (settings.Credential as CertificateCredential)?.Thumbprint,
+            ConnectedAt = DateTimeOffset.UtcNow,
+            EmulatorConnectionFile = settings.Emulator?.SourcePath,
+        };
+    }
+
+    private static string Display(string? value) => string.IsNullOrWhiteSpace(value) ? "-" : value!;
+}

@@ -1,0 +1,451 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Core.Auth;
+using CommsInvite.Core.Models;
+using Microsoft.Graph;
+
+namespace CommsInvite.Core.Http;
+
+/// <summary>One logical Graph request (retries re-send the same one).</summary>
+internal sealed class GraphRequest
+{
+    public GraphRequest(HttpMethod method, Uri uri, RequestSafety safety, object? body = null)
+    {
+        Method = method;
+        Uri = uri;
+        Safety = safety;
+        Body = body;
+    }
+
+    public HttpMethod Method { get; }
+
+    public Uri Uri { get; }
+
+    public RequestSafety Safety { get; }
+
+    public object? Body { get; }
+
+    /// <summary>Object the request concerns, put on errors as TargetObject.</summary>
+    public object? Target { get; set; }
+}
+
+/// <summary>A successful (2xx) response, fully read.</summary>
+internal sealed class GraphResponse
+{
+    public HttpStatusCode StatusCode { get; init; }
+    public string Body { get; init; } = string.Empty;
+    public Uri? Location { get; init; }
+    public string? RequestId { get; init; }
+    public string? ClientRequestId { get; init; }
+    public Uri RequestUri { get; init; } = null!;
+
+    public T Read<T>()
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Body, GraphJson.Options)
+                ?? throw new JsonException("The body is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new GraphServiceException(
+                ErrorIds.InvalidResponse,
+                FailureCategory.InvalidResult,
+                $"Graph answered {(int)StatusCode} to {RequestUri.AbsolutePath} with a body that is not a valid {typeof(T).Name}: {ex.Message}",
+                StatusCode,
+                null,
+                RequestId,
+                ClientRequestId,
+                null,
+                innerException: ex);
+        }
+    }
+}
+
+/// <summary>Counters for diagnostics and the chaos tests.</summary>
+public sealed class RequestStatistics
+{
+    private long _requests;
+    private long _attempts;
+    private long _retries;
+    private long _ambiguous;
+    private long _tokenRefreshes;
+
+    public long Requests => Interlocked.Read(ref _requests);
+    public long Attempts => Interlocked.Read(ref _attempts);
+    public long Retries => Interlocked.Read(ref _retries);
+    public long AmbiguousFailures => Interlocked.Read(ref _ambiguous);
+    public long ForcedTokenRefreshes => Interlocked.Read(ref _tokenRefreshes);
+
+    internal void Request() => Interlocked.Increment(ref _requests);
+    internal void Attempt() => Interlocked.Increment(ref _attempts);
+    internal void Retry() => Interlocked.Increment(ref _retries);
+    internal void Ambiguous() => Interlocked.Increment(ref _ambiguous);
+    internal void TokenRefresh() => Interlocked.Increment(ref _tokenRefreshes);
+
+    public override string ToString() =>
+        $"requests {Requests}, attempts {Attempts}, retries {Retries}, ambiguous {AmbiguousFailures}, token refreshes {ForcedTokenRefreshes}";
+}
+
+/// <summary>
+/// Sends Graph requests through Microsoft.Graph.Core's middleware pipeline, minus its RetryHandler: retrying is
+/// ours, because an invite POST must never be sent twice when the first one may have been acted on.
+/// </summary>
+internal sealed class GraphHttpClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly ITokenSource _tokens;
+    private readonly RetryPolicy _policy;
+    private readonly ILogSink _log;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly Random _random = new();
+    private readonly object _randomLock = new();
+
+    public GraphHttpClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeSpan attemptTimeout, ILogSink log)
+    {
+        _http = http;
+        _tokens = tokens;
+        _policy = policy;
+        _attemptTimeout = attemptTimeout;
+        _log = log;
+    }
+
+    public RequestStatistics Statistics { get; } = new();
+
+    /// <summary>Builds the HttpClient: Graph.Core's default handlers without RetryHandler, over the given final handler.</summary>
+    public static HttpClient CreateHttpClient(HttpMessageHandler finalHandler)
+    {
+        var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
+            .Where(h => h.GetType().Name != "RetryHandler")
+            .ToList();
+        var client = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, finalHandler, true);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        return client;
+    }
+
+    public async Task<GraphResponse> SendAsync(GraphRequest request, CancellationToken cancellationToken)
+    {
+        Statistics.Request();
+        var started = Stopwatch.StartNew();
+        var retries = 0;
+        var refreshedAfter401 = false;
+        string? bodyText = request.Body is null ? null : request.Body as string ?? JsonSerializer.Serialize(request.Body, request.Body.GetType(), GraphJson.Options);
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var clientRequestId = Guid.NewGuid().ToString();
+            var attemptWatch = Stopwatch.StartNew();
+            Statistics.Attempt();
+
+            AttemptResult attempt;
+            try
+            {
+                var token = await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
+                attempt = await SendOnceAsync(request, bodyText, token.Token, clientRequestId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            var elapsed = attemptWatch.Elapsed;
+            if (attempt.Exception is null && attempt.Status is { } okStatus && (int)okStatus is >= 200 and < 300)
+            {
+                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)okStatus} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+                return new GraphResponse
+                {
+                    StatusCode = okStatus,
+                    Body = attempt.Body ?? string.Empty,
+                    Location = attempt.Location,
+                    RequestId = attempt.RequestId,
+                    ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
+                    RequestUri = request.Uri,
+                };
+            }
+
+            if (attempt.Exception is null)
+            {
+                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)attempt.Status!.Value} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+            }
+            else
+            {
+                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {attempt.Exception.GetType().Name} after {elapsed.TotalMilliseconds:F0} ms (client-request-id {clientRequestId}): {attempt.Exception.Message}");
+            }
+
+            if (attempt.Status == HttpStatusCode.Unauthorized && !refreshedAfter401)
+            {
+                // An expired or revoked token: renew it once, then the request is simply sent again (a 401 was not processed).
+                refreshedAfter401 = true;
+                Statistics.TokenRefresh();
+                _log.Debug($"{request.Method} {PathOf(request.Uri)} was refused with 401: renewing the access token once.");
+                await _tokens.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var failure = attempt.Exception is null ? AttemptFailure.Response : RetryDecisions.Classify(attempt.Exception);
+            var verdict = RetryDecisions.Decide(request.Safety, failure, attempt.Status, attempt.RetryAfter is not null);
+            var error = ToException(request, attempt, clientRequestId);
+            if (verdict == RetryVerdict.Ambiguous)
+            {
+                Statistics.Ambiguous();
+                error.MayHaveBeenProcessed = true;
+                _log.Debug($"{request.Method} {PathOf(request.Uri)} failed after it may have been processed; not re-sending it blindly.");
+                throw error;
+            }
+
+            if (verdict == RetryVerdict.Fail)
+            {
+                throw error;
+            }
+
+            if (retries >= _policy.MaxRetries)
+            {
+                _log.Debug($"{request.Method} {PathOf(request.Uri)}: giving up after {retries} retries.");
+                throw error;
+            }
+
+            TimeSpan delay;
+            if (attempt.RetryAfter is { } retryAfter)
+            {
+                if (retryAfter > _policy.MaxRetryDelay)
+                {
+                    _log.Debug($"{request.Method} {PathOf(request.Uri)}: Retry-After {retryAfter.TotalSeconds:F0} s exceeds MaxRetryDelay {_policy.MaxRetryDelay.TotalSeconds:F0} s; giving up.");
+                    throw error;
+                }
+
+                delay = retryAfter;
+            }
+            else
+            {
+                lock (_randomLock)
+                {
+                    delay = RetryDecisions.Backoff(retries, _policy.BaseDelay, _policy.MaxRetryDelay, _random);
+                }
+            }
+
+            if (started.Elapsed + delay > _policy.MaxTotalTime)
+            {
+                _log.Debug($"{request.Method} {PathOf(request.Uri)}: waiting {delay.TotalSeconds:F1} s more would pass MaxTotalTime {_policy.MaxTotalTime}; giving up.");
+                throw error;
+            }
+
+            retries++;
+            Statistics.Retry();
+            _log.Debug($"{request.Method} {PathOf(request.Uri)}: retry {retries} of {_policy.MaxRetries} in {delay.TotalMilliseconds:F0} ms ({(attempt.Status is null ? failure.ToString() : ((int)attempt.Status).ToString(CultureInfo.InvariantCulture))}{(attempt.RetryAfter is null ? string.Empty : ", Retry-After")}).");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<AttemptResult> SendOnceAsync(GraphRequest request, string? bodyText, string token, string clientRequestId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, request.Uri);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        message.Headers.TryAddWithoutValidation("client-request-id", clientRequestId);
+        message.Headers.TryAddWithoutValidation("return-client-request-id", "true");
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (bodyText is not null)
+        {
+            message.Content = new StringContent(bodyText, Encoding.UTF8);
+            message.Content.Headers.ContentType = JsonType;
+        }
+
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(_attemptTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+            string? body = null;
+            Exception? bodyError = null;
+            try
+            {
+                body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
+            {
+                bodyError = ex;
+            }
+
+            var result = new AttemptResult
+            {
+                Status = response.StatusCode,
+                Body = body,
+                RequestId = Header(response, "request-id"),
+                ClientRequestId = Header(response, "client-request-id"),
+                Location = response.Headers.Location is { } location
+                    ? (location.IsAbsoluteUri ? location : new Uri(request.Uri, location))
+                    : null,
+                Date = response.Headers.Date,
+                RetryAfter = ReadRetryAfter(response),
+            };
+
+            if (bodyError is not null)
+            {
+                // The status line arrived, so the service saw the request; a broken body is a failed read, not a lost request.
+                result.Exception = bodyError;
+            }
+
+            return result;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult { Exception = new TimeoutException($"No response within {_attemptTimeout.TotalSeconds:F0} s.", ex) };
+        }
+        catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
+        {
+            return new AttemptResult { Exception = ex };
+        }
+    }
+
+    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter is null)
+        {
+            return RetryDecisions.ParseRetryAfter(Header(response, "Retry-After"), DateTimeOffset.UtcNow);
+        }
+
+        if (retryAfter.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter.Date is { } date)
+        {
+            var wait = date - (response.Headers.Date ?? DateTimeOffset.UtcNow);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static string PathOf(Uri uri) => uri.PathAndQuery;
+
+    internal static GraphServiceException ToException(GraphRequest request, AttemptResult attempt, string clientRequestId)
+    {
+        var what = $"{request.Method} {PathOf(request.Uri)}";
+        if (attempt.Status is null)
+        {
+            return new GraphServiceException(
+                ErrorIds.GraphRequestFailed,
+                FailureCategory.ConnectionError,
+                $"{what} failed: {attempt.Exception?.Message} (client-request-id {clientRequestId}).",
+                null,
+                null,
+                null,
+                clientRequestId,
+                null,
+                null,
+                request.Target,
+                attempt.Exception);
+        }
+
+        var status = attempt.Status.Value;
+        GraphErrorBody? error = null;
+        if (!string.IsNullOrWhiteSpace(attempt.Body))
+        {
+            try
+            {
+                error = JsonSerializer.Deserialize<GraphErrorEnvelope>(attempt.Body!, GraphJson.Options)?.Error;
+            }
+            catch (JsonException)
+            {
+                // A proxy's HTML page or a truncated body: report the status alone.
+            }
+        }
+
+        var requestId = error?.InnerError?.RequestId ?? attempt.RequestId;
+        var echoedClientRequestId = error?.InnerError?.ClientRequestId ?? attempt.ClientRequestId ?? clientRequestId;
+        DateTimeOffset? date = attempt.Date;
+        if (error?.InnerError?.Date is { } dateText && DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            date = parsed;
+        }
+
+        var code = (int)status;
+        var (errorId, category) = Classify(code, error?.Code);
+        var message = new StringBuilder()
+            .Append(what).Append(" failed with HTTP ").Append(code).Append(' ').Append(ReasonOf(status));
+        if (error?.Code is not null)
+        {
+            message.Append(", code ").Append(error.Code);
+        }
+
+        if (!string.IsNullOrWhiteSpace(error?.Message))
+        {
+            message.Append(": ").Append(error!.Message!.Trim().TrimEnd('.')).Append('.');
+        }
+        else if (attempt.Exception is not null)
+        {
+            message.Append(": the response body could not be read (").Append(attempt.Exception.Message).Append(").");
+        }
+        else
+        {
+            message.Append('.');
+        }
+
+        message.Append(" request-id ").Append(requestId ?? "-").Append(", client-request-id ").Append(echoedClientRequestId).Append('.');
+        if (attempt.RetryAfter is { } retryAfter)
+        {
+            message.Append(" Retry-After ").Append(retryAfter.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)).Append(" s.");
+        }
+
+        return new GraphServiceException(errorId, category, message.ToString(), status, error?.Code, requestId, echoedClientRequestId, date, attempt.RetryAfter, request.Target, attempt.Exception);
+    }
+
+    internal static (string ErrorId, FailureCategory Category) Classify(int status, string? graphCode)
+    {
+        if (graphCode == "8522")
+        {
+            return (ErrorIds.CallNotFound, FailureCategory.ObjectNotFound);
+        }
+
+        return status switch
+        {
+            400 => (ErrorIds.GraphRequestFailed, FailureCategory.InvalidArgument),
+            401 => (ErrorIds.AuthenticationFailed, FailureCategory.AuthenticationError),
+            403 => (ErrorIds.PermissionDenied, FailureCategory.PermissionDenied),
+            404 => (ErrorIds.GraphRequestFailed, FailureCategory.ObjectNotFound),
+            409 => (ErrorIds.GraphRequestFailed, FailureCategory.ResourceExists),
+            429 => (ErrorIds.Throttled, FailureCategory.LimitsExceeded),
+            502 or 503 or 504 => (ErrorIds.GraphRequestFailed, FailureCategory.ConnectionError),
+            _ => (ErrorIds.GraphRequestFailed, FailureCategory.InvalidResult),
+        };
+    }
+
+    private static string ReasonOf(HttpStatusCode status) => status switch
+    {
+        (HttpStatusCode)429 => "Too Many Requests",
+        _ => status.ToString(),
+    };
+
+    internal sealed class AttemptResult
+    {
+        public HttpStatusCode? Status { get; set; }
+        public string? Body { get; set; }
+        public string? RequestId { get; set; }
+        public string? ClientRequestId { get; set; }
+        public Uri? Location { get; set; }
+        public DateTimeOffset? Date { get; set; }
+        public TimeSpan? RetryAfter { get; set; }
+        public Exception? Exception { get; set; }
+    }
+}
