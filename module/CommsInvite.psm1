@@ -1,6 +1,7 @@
 # Loads the CommsInvite cmdlets with their dependencies kept apart from every other module's.
 # PowerShell 7: a private AssemblyLoadContext (CommsInvite.Loader.ModuleLoadContext).
 # Windows PowerShell 5.1: an AssemblyResolve handler that answers only for CommsInvite's own assemblies.
+# Only Microsoft.PowerShell.Core commands are used here (no Add-Type), so a minimal host can import it.
 
 Set-StrictMode -Version Latest
 
@@ -11,7 +12,7 @@ $importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Cor
 if ($PSEdition -eq 'Core') {
     $loaderType = 'CommsInvite.Loader.ModuleLoadContext' -as [type]
     if (-not $loaderType) {
-        Add-Type -Path ([System.IO.Path]::Combine($binFolder, 'loader', 'net8.0', 'CommsInvite.Loader.dll'))
+        $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binFolder, 'loader', 'net8.0', 'CommsInvite.Loader.dll'))
         $loaderType = 'CommsInvite.Loader.ModuleLoadContext' -as [type]
     }
     $cmdletAssembly = $loaderType::Initialize($binFolder)
@@ -19,7 +20,7 @@ if ($PSEdition -eq 'Core') {
 else {
     $loaderType = 'CommsInvite.Loader.ModuleAssemblyResolver' -as [type]
     if (-not $loaderType) {
-        Add-Type -Path ([System.IO.Path]::Combine($binFolder, 'loader', 'netstandard2.0', 'CommsInvite.Loader.dll'))
+        $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binFolder, 'loader', 'netstandard2.0', 'CommsInvite.Loader.dll'))
         $loaderType = 'CommsInvite.Loader.ModuleAssemblyResolver' -as [type]
     }
     $cmdletAssembly = $loaderType::Register($binFolder)
