@@ -128,13 +128,17 @@ internal sealed class GraphHttpClient : IDisposable
     /// <summary>Builds the HttpClient: Graph.Core's default handlers without RetryHandler, over the given final handler.</summary>
     public static HttpClient CreateHttpClient(HttpMessageHandler finalHandler)
     {
-        var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
-            .Where(h => h.GetType().Name != "RetryHandler")
-            .ToList();
+        var handlers = CreateHandlers();
         var client = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, finalHandler, true);
         client.Timeout = Timeout.InfiniteTimeSpan;
         return client;
     }
+
+    /// <summary>Graph.Core's default middleware without its RetryHandler (ours decides what may be re-sent).</summary>
+    internal static IList<DelegatingHandler> CreateHandlers() =>
+        GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
+            .Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)
+            .ToList();
 
     public async Task<GraphResponse> SendAsync(GraphRequest request, CancellationToken cancellationToken)
     {
