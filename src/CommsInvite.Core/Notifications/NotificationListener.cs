@@ -159,7 +159,12 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
             {
                 await _validator.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                StopCore();
+                throw;
+            }
+            catch (Exception ex)
             {
                 StopCore();
                 throw new CommsInviteException(
@@ -188,13 +193,20 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
                 ex);
         }
 
-        _log.Verbose($"Notification listener started on {Uri}.");
-
         lock (_gate)
         {
             _tcpListener = tcpListener;
+            if (Volatile.Read(ref _state) == 2)
+            {
+                // Stopped while starting: StopCore ran before the socket was recorded.
+                tcpListener.Stop();
+                throw new OperationCanceledException("The notification listener was stopped while it was starting.");
+            }
+
             _acceptLoop = Task.Run(() => AcceptLoopAsync(tcpListener, _stop.Token));
         }
+
+        _log.Verbose($"Notification listener started on {Uri}.");
     }
 
     /// <summary>Stops accepting, closes open connections, and waits for them to finish. Pending waits return null.</summary>
@@ -445,9 +457,15 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
         }
 
         _stop.Cancel();
+        TcpListener? tcpListener;
+        lock (_gate)
+        {
+            tcpListener = _tcpListener;
+        }
+
         try
         {
-            _tcpListener?.Stop();
+            tcpListener?.Stop();
         }
         catch (SocketException)
         {
