@@ -57,7 +57,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), "Port must be 0..65535.");
         if (!Guid.TryParse(options.TenantId, out _)) throw new ArgumentException("TenantId must be a GUID.", nameof(options));
 
-        var keys = EmulatorKeys.Create();
+        var keys = EmulatorKeys.Create(options.ReuseProcessKeys);
         var state = new EmulatorState(options, EmulatorDefaults.ClientSecret, keys.ClientCertificate);
         var context = new EmulatorContext(keys, state, new FaultInjector(), RandomToken(24));
 

@@ -4,7 +4,7 @@ using CommsInvite.Emulator;
 
 // Command line fixed by DESIGN.md / CONTRACTS.md:
 //   --port N  --connection-file PATH  --answer-delay-ms N  --replication-delay-ms N  --tenant-id GUID
-var options = new EmulatorOptions { ConnectionFilePath = Path.Combine(Directory.GetCurrentDirectory(), "emulator.json") };
+var options = new EmulatorOptions { ReuseProcessKeys = false, ConnectionFilePath = Path.Combine(Directory.GetCurrentDirectory(), "emulator.json") };
 for (var i = 0; i < args.Length; i++)
 {
     string Value()

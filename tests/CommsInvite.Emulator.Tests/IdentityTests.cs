@@ -226,7 +226,9 @@ public sealed class IdentityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
 
         _emulator.State.Settings.TokenLifetime = TimeSpan.FromSeconds(1);
-        var token = await TestHttp.GetTokenAsync(_http, _emulator);
+        string token;
+        try { token = await TestHttp.GetTokenAsync(_http, _emulator); }
+        finally { _emulator.State.Settings.TokenLifetime = TimeSpan.FromHours(1); }
         await Task.Delay(1500);
         using var expired = new HttpRequestMessage(HttpMethod.Get, "v1.0/communications/calls");
         expired.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
