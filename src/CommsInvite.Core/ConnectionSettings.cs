@@ -29,6 +29,41 @@ public sealed class ConnectionSettings
         ? CloudEndpoints.ForEmulator(Emulator ?? throw MissingEmulator())
         : CloudEndpoints.For(Environment);
 
+    /// <summary>
+    /// Settings for the emulator, taking tenant, client and (unless another credential is given) the well-known
+    /// development secret from its connection file.
+    /// </summary>
+    public static ConnectionSettings ForEmulator(EmulatorConnectionInfo emulator, GraphCredential? credential = null)
+    {
+        var settings = new ConnectionSettings { Environment = CloudEnvironment.Emulator, Emulator = emulator ?? throw new ArgumentNullException(nameof(emulator)), Credential = credential };
+        settings.ApplyEmulatorDefaults();
+        return settings;
+    }
+
+    /// <summary>For the emulator, fills what the caller left empty from the connection file.</summary>
+    public void ApplyEmulatorDefaults()
+    {
+        if (Environment != CloudEnvironment.Emulator || Emulator is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(TenantId))
+        {
+            TenantId = Emulator.TenantId;
+        }
+
+        if (Credential is null && Emulator.ClientSecret is not null)
+        {
+            Credential = new ClientSecretCredential(Emulator.ClientSecret);
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId) && Credential is not ManagedIdentityCredential)
+        {
+            ClientId = Emulator.ClientId;
+        }
+    }
+
     /// <summary>Checks the settings; throws CommsValidationException with a stable id.</summary>
     public void Validate()
     {

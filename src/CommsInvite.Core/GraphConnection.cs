@@ -62,16 +62,9 @@ public sealed class GraphConnection : IDisposable
         }
 
         log ??= NullLogSink.Instance;
+        settings.ApplyEmulatorDefaults();
         settings.Validate();
         var endpoints = settings.Endpoints;
-        if (settings.Environment == CloudEnvironment.Emulator)
-        {
-            // The emulator's own ids take over where the caller gave none.
-            if (string.IsNullOrWhiteSpace(settings.TenantId))
-            {
-                settings.TenantId = settings.Emulator!.TenantId;
-            }
-        }
 
         var tokens = new MsalTokenSource(settings, endpoints, log);
         GraphHttpClient? http = null;

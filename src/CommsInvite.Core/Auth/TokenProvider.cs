@@ -91,6 +91,14 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             {
                 throw Translate(ex);
             }
+            catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
+            {
+                // MSAL lets network and TLS failures through unwrapped.
+                var hint = _pinnedFactory is not null && Innermost(ex) is System.Security.Authentication.AuthenticationException
+                    ? " The server's TLS certificate does not match the thumbprint in the emulator connection file; is the file from the running emulator?"
+                    : string.Empty;
+                throw new CommsInviteException(ErrorIds.AuthenticationFailed, FailureCategory.ConnectionError, $"Could not reach the token endpoint: {Innermost(ex).Message}{hint}", null, ex);
+            }
 
             var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
             _log.Verbose($"Acquired an access token for {_scope} from {result.AuthenticationResultMetadata?.TokenSource} in {(DateTimeOffset.UtcNow - started).TotalMilliseconds:F0} ms; it expires {token.ExpiresOn:u}.");
@@ -186,6 +194,16 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         {
             _log.Debug($"MSAL {level}: {message}");
         }
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
     }
 
     private static CommsInviteException Translate(MsalException ex)

@@ -128,13 +128,17 @@ internal sealed class GraphHttpClient : IDisposable
     /// <summary>Builds the HttpClient: Graph.Core's default handlers without RetryHandler, over the given final handler.</summary>
     public static HttpClient CreateHttpClient(HttpMessageHandler finalHandler)
     {
-        var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
-            .Where(h => h.GetType().Name != "RetryHandler")
-            .ToList();
+        var handlers = CreateHandlers();
         var client = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, finalHandler, true);
         client.Timeout = Timeout.InfiniteTimeSpan;
         return client;
     }
+
+    /// <summary>Graph.Core's default middleware without its RetryHandler (ours decides what may be re-sent).</summary>
+    internal static IList<DelegatingHandler> CreateHandlers() =>
+        GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
+            .Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)
+            .ToList();
 
     public async Task<GraphResponse> SendAsync(GraphRequest request, CancellationToken cancellationToken)
     {
@@ -163,6 +167,23 @@ internal sealed class GraphHttpClient : IDisposable
             }
 
             var elapsed = attemptWatch.Elapsed;
+            var succeeded = attempt.Status is { } status2xx && (int)status2xx is >= 200 and < 300;
+            if (succeeded && attempt.Exception is not null && request.Safety == RequestSafety.NotIdempotent)
+            {
+                // The service acted (2xx) but its body was lost on the way: hand back what arrived (headers such as
+                // Location included) and let the caller decide; sending it again could act twice.
+                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)attempt.Status!.Value} in {elapsed.TotalMilliseconds:F0} ms with an unreadable body ({attempt.Exception.Message}) (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+                return new GraphResponse
+                {
+                    StatusCode = attempt.Status.Value,
+                    Body = string.Empty,
+                    Location = attempt.Location,
+                    RequestId = attempt.RequestId,
+                    ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
+                    RequestUri = request.Uri,
+                };
+            }
+
             if (attempt.Exception is null && attempt.Status is { } okStatus && (int)okStatus is >= 200 and < 300)
             {
                 _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)okStatus} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
@@ -299,6 +320,11 @@ internal sealed class GraphHttpClient : IDisposable
                 // The status line arrived, so the service saw the request; a broken body is a failed read, not a lost request.
                 result.Exception = bodyError;
             }
+            else if ((int)response.StatusCode is >= 200 and < 300 && !string.IsNullOrWhiteSpace(body) && !IsJson(body!))
+            {
+                // A truncated or non-JSON success body is as good as no answer: GETs are read again.
+                result.Exception = new System.IO.InvalidDataException($"The {(int)response.StatusCode} response body is not valid JSON ({body!.Length} characters).");
+            }
 
             return result;
         }
@@ -309,6 +335,19 @@ internal sealed class GraphHttpClient : IDisposable
         catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
         {
             return new AttemptResult { Exception = ex };
+        }
+    }
+
+    private static bool IsJson(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -1,0 +1,91 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using CommsInvite.Core.Auth;
+using Xunit;
+
+namespace CommsInvite.Core.Tests.Integration;
+
+[Collection(EmulatorCollection.Name)]
+public sealed class ConnectTests
+{
+    private readonly EmulatorFixture _emulator;
+
+    public ConnectTests(EmulatorFixture emulator) => _emulator = emulator;
+
+    [Fact]
+    public async Task Connects_with_client_secret_and_reads_roles_from_the_token()
+    {
+        var log = new RecordingLogSink();
+        using var connection = await _emulator.ConnectAsync(log);
+
+        var context = connection.Context;
+        Assert.Equal("ClientSecret", context.AuthType);
+        Assert.Equal(_emulator.Connection.TenantId, context.TenantId);
+        Assert.Equal(_emulator.Connection.ClientId, context.ClientId);
+        Assert.Equal(CloudEnvironment.Emulator, context.Environment);
+        Assert.Contains("Calls.InitiateGroupCall.All", context.Roles);
+        Assert.True(context.TokenExpiresOn > DateTimeOffset.UtcNow.AddMinutes(30));
+        Assert.DoesNotContain(_emulator.Connection.ClientSecret!.Reveal(), log.All);
+    }
+
+    [Fact]
+    public async Task Connects_with_a_certificate_from_a_pfx_file()
+    {
+        var info = _emulator.Connection;
+        var settings = _emulator.SecretSettings();
+        settings.Credential = CertificateCredential.FromFile(info.ClientCertificatePath!, info.ClientCertificatePassword);
+
+        using var connection = await GraphConnection.ConnectAsync(settings);
+
+        Assert.Equal("Certificate", connection.Context.AuthType);
+        Assert.Equal(info.ClientCertificateThumbprint, connection.Context.CertificateThumbprint, ignoreCase: true);
+        Assert.Contains("Calls.InitiateGroupCall.All", connection.Context.Roles);
+        var calls = await connection.Calls.ListCallsAsync();
+        Assert.NotNull(calls);
+    }
+
+    [Fact]
+    public async Task Connects_with_managed_identity_through_the_emulator_endpoint()
+    {
+        var settings = new ConnectionSettings
+        {
+            Environment = CloudEnvironment.Emulator,
+            Emulator = _emulator.Connection,
+            Credential = new ManagedIdentityCredential(),
+        };
+
+        using var connection = await GraphConnection.ConnectAsync(settings);
+
+        Assert.Equal("ManagedIdentity", connection.Context.AuthType);
+        Assert.Equal(_emulator.Connection.TenantId, connection.Context.TenantId);
+        Assert.Contains("Calls.InitiateGroupCall.All", connection.Context.Roles);
+        await connection.Calls.ListCallsAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_fails_authentication_without_echoing_it()
+    {
+        var settings = _emulator.SecretSettings();
+        settings.Credential = new ClientSecretCredential(new SecretString("Canary-Wrong-Secret-42"));
+
+        var error = await Assert.ThrowsAsync<CommsInviteException>(() => GraphConnection.ConnectAsync(settings));
+
+        Assert.Equal(ErrorIds.AuthenticationFailed, error.ErrorId);
+        Assert.Equal(FailureCategory.AuthenticationError, error.Category);
+        Assert.DoesNotContain("Canary-Wrong-Secret-42", error.ToString());
+    }
+
+    [Fact]
+    public async Task A_certificate_other_than_the_pinned_one_is_refused()
+    {
+        var info = EmulatorConnectionInfo.Load(_emulator.Server.ConnectionFilePath);
+        info.CertificateThumbprint = new string('A', 40);
+        var settings = _emulator.SecretSettings();
+        settings.Emulator = info;
+
+        var error = await Assert.ThrowsAsync<CommsInviteException>(() => GraphConnection.ConnectAsync(settings));
+
+        Assert.Equal(FailureCategory.ConnectionError, error.Category);
+    }
+}

@@ -1,0 +1,149 @@
+using CommsInvite.Core;
+using CommsInvite.Core.Calls;
+using CommsInvite.Core.Models;
+using CommsInvite.Core.Validation;
+using Xunit;
+
+namespace CommsInvite.Core.Tests;
+
+public sealed class InviteValidatorTests
+{
+    private const string CallId = "ab6233a5-20b7-4c5e-bea2-ce56c9776429";
+    private const string User1 = "278405a3-f568-4b3e-b684-009193463064";
+    private const string User2 = "7e1b4346-85a6-4bdd-abe3-d11c5d420efe";
+
+    private static InvitationParticipantInfo User(string id) => new() { Identity = IdentitySet.ForUser(id) };
+
+    private static InvitationParticipantInfo Phone(string number) => new() { Identity = IdentitySet.ForPhone(number) };
+
+    private static InviteRequest Request(params InvitationParticipantInfo[] participants) =>
+        new() { CallId = CallId, Participants = participants };
+
+    public static TheoryData<string, InviteRequest, string, string> BadRequests()
+    {
+        var data = new TheoryData<string, InviteRequest, string, string>
+        {
+            { "no participants", Request(), ErrorIds.NoParticipants, "Participants" },
+            { "six participants", Request(User("00000000-0000-0000-0000-000000000001"), User("00000000-0000-0000-0000-000000000002"), User("00000000-0000-0000-0000-000000000003"), User("00000000-0000-0000-0000-000000000004"), User("00000000-0000-0000-0000-000000000005"), User("00000000-0000-0000-0000-000000000006")), ErrorIds.TooManyParticipants, "Participants" },
+            { "phone without plus", Request(Phone("12345678901")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone with spaces", Request(Phone("+1 234 567 8901")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone leading zero", Request(Phone("+0123456789")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone too short", Request(Phone("+123456")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone too long", Request(Phone("+1234567890123456")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone letters", Request(Phone("+1234567890a")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
+            { "user not a guid", Request(User("not-a-guid")), ErrorIds.InvalidGuid, "UserId" },
+            { "user empty", Request(User("")), ErrorIds.InvalidGuid, "UserId" },
+            { "application instance not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForApplicationInstance("x") }), ErrorIds.InvalidGuid, "ApplicationInstanceId" },
+            { "application not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForApplication("{bad}") }), ErrorIds.InvalidGuid, "ApplicationId" },
+            { "no identity", Request(new InvitationParticipantInfo { Identity = new IdentitySet() }), ErrorIds.InvalidParticipant, "Participants" },
+            { "two identities", Request(new InvitationParticipantInfo { Identity = new IdentitySet { User = new GraphIdentity { Id = User1 }, Phone = new GraphIdentity { Id = "+12345678901" } } }), ErrorIds.InvalidParticipant, "Participants" },
+            { "duplicate participant", Request(User(User1), User(User1.ToUpperInvariant())), ErrorIds.InvalidParticipant, "Participants" },
+            { "replacesCallId not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "abc" }), ErrorIds.InvalidGuid, "ReplacesCallId" },
+            { "replacesCallId with two participants", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db" }, User(User2)), ErrorIds.ReplacesCallIdWithMultipleParticipants, "ReplacesCallId" },
+            { "client context 257", new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ClientContext = new string('x', 257) }, ErrorIds.ClientContextTooLong, "ClientContext" },
+            { "empty call id", new InviteRequest { CallId = "  ", Participants = new[] { User(User1) } }, ErrorIds.InvalidCallId, "CallId" },
+            { "call id with slash", new InviteRequest { CallId = "abc/../users", Participants = new[] { User(User1) } }, ErrorIds.InvalidCallId, "CallId" },
+            { "call id with query", new InviteRequest { CallId = "abc?x=1", Participants = new[] { User(User1) } }, ErrorIds.InvalidCallId, "CallId" },
+            { "api version v2", new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ApiVersion = "v2.0" }, ErrorIds.InvalidApiVersion, "ApiVersion" },
+        };
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public void Rejects_bad_input_with_stable_id_and_parameter(string description, InviteRequest request, string errorId, string parameterName)
+    {
+        var error = Assert.Throws<CommsValidationException>(() => InviteValidator.Validate(request));
+        Assert.True(error.ErrorId == errorId, $"{description}: expected {errorId}, got {error.ErrorId} ({error.Message})");
+        Assert.Equal(parameterName, error.ParameterName);
+        Assert.Equal(FailureCategory.InvalidArgument, error.Category);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void Accepts_five_participants_of_every_kind_and_fills_client_context()
+    {
+        var request = new InviteRequest
+        {
+            CallId = " " + CallId + " ",
+            ApiVersion = "BETA",
+            Participants = new[]
+            {
+                User(User1),
+                Phone("+12345678901"),
+                new InvitationParticipantInfo { Identity = IdentitySet.ForApplicationInstance("1e126418-44a0-4a94-a6f8-0efe1ad71acb") },
+                new InvitationParticipantInfo { Identity = IdentitySet.ForApplication("8f3c0a2e-5b7d-4e1a-9c6f-2d4b8e0a1c37") },
+                new InvitationParticipantInfo { Identity = IdentitySet.ForGuest("guest-1", "Guest") },
+            },
+        };
+
+        InviteValidator.Validate(request);
+
+        Assert.Equal(CallId, request.CallId);
+        Assert.Equal("beta", request.ApiVersion);
+        Assert.True(System.Guid.TryParse(request.ClientContext, out _));
+    }
+
+    [Fact]
+    public void Keeps_client_context_of_exactly_256_characters()
+    {
+        var context = new string('c', 256);
+        var request = new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ClientContext = context };
+        InviteValidator.Validate(request);
+        Assert.Equal(context, request.ClientContext);
+    }
+
+    [Fact]
+    public void Accepts_replaces_call_id_with_one_participant()
+    {
+        var request = Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db" });
+        InviteValidator.Validate(request);
+        Assert.Equal("a7ebfb2d-871e-419c-87af-27290b22e8db", request.Participants[0].ReplacesCallId);
+    }
+
+    [Theory]
+    [InlineData("+12345678901", true)]
+    [InlineData("+4930123456", true)]
+    [InlineData("+1234567", true)]
+    [InlineData("+123456789012345", true)]
+    [InlineData("+1234567890123456", false)]
+    [InlineData("+123456", false)]
+    [InlineData("12345678901", false)]
+    [InlineData("+01234567890", false)]
+    [InlineData("+1-234-567-8901", false)]
+    [InlineData("", false)]
+    public void E164_rule(string number, bool valid) => Assert.Equal(valid, InputRules.IsE164(number));
+
+    [Fact]
+    public void Participant_factory_checks_ids()
+    {
+        Assert.Equal(ErrorIds.InvalidPhoneNumber, Assert.Throws<CommsValidationException>(() => InvitationParticipants.Phone("555-1234")).ErrorId);
+        Assert.Equal(ErrorIds.InvalidGuid, Assert.Throws<CommsValidationException>(() => InvitationParticipants.User("bob")).ErrorId);
+        Assert.Equal(ErrorIds.InvalidGuid, Assert.Throws<CommsValidationException>(() => InvitationParticipants.User(User1, replacesCallId: "nope")).ErrorId);
+        var phone = InvitationParticipants.Phone(" +12345678901 ");
+        Assert.Equal("+12345678901", phone.Identity.Phone!.Id);
+        Assert.Equal(IdentityKind.Phone, phone.Identity.Kind);
+    }
+
+    [Fact]
+    public void Batches_of_at_most_five_and_transfers_alone()
+    {
+        var participants = new System.Collections.Generic.List<InvitationParticipantInfo>();
+        for (var i = 1; i <= 12; i++)
+        {
+            participants.Add(User($"00000000-0000-0000-0000-{i:D12}"));
+        }
+
+        participants.Insert(3, new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db" });
+
+        var batches = InviteBatches.Split(participants);
+
+        Assert.Equal(new[] { 1, 5, 5, 2 }, System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(batches, b => b.Count)));
+        Assert.NotNull(batches[0][0].ReplacesCallId);
+        Assert.Equal(13, System.Linq.Enumerable.Sum(batches, b => b.Count));
+        foreach (var batch in batches)
+        {
+            InviteValidator.ValidateParticipants(System.Linq.Enumerable.ToList(batch));
+        }
+    }
+}
