@@ -95,6 +95,45 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     }
 
     [Fact]
+    public async Task AMultiInviteCompletionWithoutAnIdIsMatchedByClientContext()
+    {
+        // The seeds' example 2: ".../operations/participants", id null, the invite's clientContext.
+        const string callId = "7531d31f-d10d-44de-802f-c569dbca451c";
+        const string clientContext = "f2fa86af-3c51-4bc2-8fc0-475452d9764f";
+        var seed = Seeds.AllNotificationBlocks().First(b =>
+            b.Contains("\"deleted\"", StringComparison.Ordinal) && b.Contains(callId, StringComparison.Ordinal));
+        var byIdOnly = _listener.WaitForOperationAsync(callId, "op-from-location", TimeSpan.FromSeconds(30), CancellationToken.None);
+        var byContext = _listener.WaitForOperationAsync(callId, "op-from-location", clientContext, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        using (var response = await PostAsync(seed, _issuer.ValidToken()))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var operation = await byContext;
+        Assert.Equal(OperationStatus.Completed, operation!.Status);
+        Assert.Equal("op-from-location", operation.Id);
+        Assert.Equal(2, operation.Participants.Count);
+        Assert.False(byIdOnly.IsCompleted);
+        Assert.NotNull(await _listener.WaitForOperationAsync(callId, "op-from-location", clientContext, TimeSpan.Zero, CancellationToken.None));
+        Assert.Null(await _listener.WaitForOperationAsync(callId, "op-from-location", "another-context", TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AClientContextDoesNotMatchAnOperationThatNamesAnotherId()
+    {
+        // One context reused for several invites: an id in the notification says which invite ended.
+        var body = OperationBody("c7", "op-a", "completed").Replace("\"status\"", "\"clientContext\":\"shared\",\"status\"");
+        using (var response = await PostAsync(body, _issuer.ValidToken()))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        Assert.Null(await _listener.WaitForOperationAsync("c7", "op-b", "shared", TimeSpan.Zero, CancellationToken.None));
+        Assert.NotNull(await _listener.WaitForOperationAsync("c7", "op-a", "shared", TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task WaitingForAnOperationNobodyReportsReturnsNullAndHonoursCancellation()
     {
         Assert.Null(await _listener.WaitForOperationAsync("call-x", "op-x", TimeSpan.FromMilliseconds(50), CancellationToken.None));
