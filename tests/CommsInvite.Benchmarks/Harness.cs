@@ -1,0 +1,150 @@
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CommsInvite.Core;
+using CommsInvite.Core.Auth;
+using CommsInvite.Emulator;
+
+namespace CommsInvite.Benchmarks;
+
+/// <summary>
+/// The in-process emulator plus what every benchmark needs from it: a pinned HTTP handler, seeded calls and
+/// users, tokens from its token endpoint, and a connection of CommsInvite's core client.
+/// </summary>
+internal sealed class Harness : IAsyncDisposable
+{
+    private readonly HttpClient _admin;
+
+    private Harness(EmulatorServer server)
+    {
+        Server = server;
+        Connection = EmulatorConnectionInfo.Load(server.ConnectionFilePath);
+        _admin = server.CreateHttpClient();
+    }
+
+    public EmulatorServer Server { get; }
+
+    public EmulatorConnectionInfo Connection { get; }
+
+    /// <summary>https://127.0.0.1:PORT/v1.0/</summary>
+    public Uri GraphV1 => new(Server.BaseUri, "v1.0/");
+
+    public static async Task<Harness> StartAsync()
+    {
+        var server = await EmulatorServer.StartAsync(new EmulatorOptions
+        {
+            Port = 0,
+            AnswerDelay = TimeSpan.Zero,
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
+        });
+        return new Harness(server);
+    }
+
+    /// <summary>A handler that trusts the emulator's certificate by its thumbprint and nothing else.</summary>
+    public SocketsHttpHandler CreatePinnedHandler()
+    {
+        var thumbprint = Server.CertificateThumbprint;
+        return new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    errors == SslPolicyErrors.None || (certificate is not null && EmulatorServer.ThumbprintMatches(certificate, thumbprint)),
+            },
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        };
+    }
+
+    /// <summary>Core's connection to the emulator with its client secret, as Connect-CsGraph -Environment Emulator makes it.</summary>
+    public Task<GraphConnection> ConnectCoreAsync(Core.Http.RetryPolicy? policy = null)
+    {
+        var settings = ConnectionSettings.ForEmulator(Connection, new ClientSecretCredential(Connection.ClientSecret!));
+        if (policy is not null)
+        {
+            settings.RetryPolicy = policy;
+        }
+
+        return GraphConnection.ConnectAsync(settings);
+    }
+
+    /// <summary>Registers <paramref name="count"/> directory users (known invitees that answer) and returns their ids.</summary>
+    public async Task<IReadOnlyList<string>> RegisterUsersAsync(int count, string prefix)
+    {
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.NewGuid().ToString();
+            using var response = await _admin.PostAsJsonAsync("_emulator/users", new
+            {
+                id,
+                userPrincipalName = $"{prefix}{i}@contoso.onmicrosoft.com",
+                displayName = $"Bench {prefix} {i}",
+                usageLocation = "US",
+            });
+            response.EnsureSuccessStatusCode();
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Seeds group calls with a chatInfo (already established); no callbackUri unless given, so no notification traffic.</summary>
+    public async Task<IReadOnlyList<string>> SeedCallsAsync(int count, string? callbackUri = null)
+    {
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.NewGuid().ToString();
+            var body = new JsonObject
+            {
+                ["id"] = id,
+                ["peerToPeer"] = false,
+                ["chatInfo"] = new JsonObject { ["threadId"] = $"19:meeting_{id:N}@thread.v2", ["messageId"] = "0" },
+            };
+            if (callbackUri is not null)
+            {
+                body["callbackUri"] = callbackUri;
+            }
+
+            using var response = await _admin.PostAsJsonAsync("_emulator/calls", body);
+            response.EnsureSuccessStatusCode();
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    public async Task SetThrottleRateAsync(double invitesPerSecond)
+    {
+        using var response = await _admin.PostAsJsonAsync("_emulator/settings", new { throttleRatePerSecond = invitesPerSecond });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>An access token from the emulator's token endpoint (client credentials), the way any Graph client gets one.</summary>
+    public async Task<(string Token, DateTimeOffset ExpiresOn)> FetchTokenAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var endpoint = new Uri(Server.BaseUri, $"{Connection.TenantId}/oauth2/v2.0/token");
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = Connection.ClientId,
+            ["client_secret"] = Connection.ClientSecret!.Reveal(),
+            ["scope"] = "https://graph.microsoft.com/.default",
+        });
+        using var response = await http.PostAsync(endpoint, content, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var token = json.RootElement.GetProperty("access_token").GetString()!;
+        var expiresIn = json.RootElement.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : 3600;
+        return (token, DateTimeOffset.UtcNow.AddSeconds(expiresIn));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await Server.DisposeAsync();
+    }
+}

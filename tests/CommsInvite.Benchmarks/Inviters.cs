@@ -1,0 +1,322 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CommsInvite.Core;
+using CommsInvite.Core.Calls;
+using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions.Authentication;
+using SdkModels = Microsoft.Graph.Models;
+using SdkInvite = Microsoft.Graph.Communications.Calls.Item.Participants.Invite;
+
+namespace CommsInvite.Benchmarks;
+
+/// <summary>One planned invite: one user into one call. The raw client's body is serialised ahead of time.</summary>
+internal sealed record InviteTarget(string CallId, string UserId, string ClientContext, Uri InviteUri, byte[] RawBody)
+{
+    public static InviteTarget Create(Uri graphV1, string callId, string userId)
+    {
+        var clientContext = Guid.NewGuid().ToString();
+        var uri = new Uri(graphV1, $"communications/calls/{callId}/participants/invite");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["participants"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["@odata.type"] = "#microsoft.graph.invitationParticipantInfo",
+                    ["identity"] = new Dictionary<string, object>
+                    {
+                        ["@odata.type"] = "#microsoft.graph.identitySet",
+                        ["user"] = new Dictionary<string, object> { ["@odata.type"] = "#microsoft.graph.identity", ["id"] = userId },
+                    },
+                },
+            },
+            ["clientContext"] = clientContext,
+        });
+        return new InviteTarget(callId, userId, clientContext, uri, body);
+    }
+}
+
+/// <summary>Something that sends one invite and returns the operation id the service gave it.</summary>
+internal interface IInviter : IDisposable
+{
+    /// <summary>Short key used in the JSON (core, graphSdk, raw, ...).</summary>
+    string Key { get; }
+
+    string DisplayName { get; }
+
+    Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken);
+}
+
+/// <summary>CommsInvite's core client: validation, Graph.Core middleware (minus its retry handler), invite-exactly-once retrying.</summary>
+internal sealed class CoreInviter : IInviter
+{
+    private readonly GraphConnection _connection;
+
+    public CoreInviter(GraphConnection connection) => _connection = connection;
+
+    public string Key => "core";
+
+    public string DisplayName => "CommsInvite core (CallsClient.InviteAsync)";
+
+    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
+    {
+        var operation = await _connection.Calls.InviteAsync(new InviteRequest
+        {
+            CallId = target.CallId,
+            Participants = { InvitationParticipants.User(target.UserId) },
+            ClientContext = target.ClientContext,
+        }, cancellationToken).ConfigureAwait(false);
+        return operation.Id ?? throw new InvalidOperationException("The core client returned an operation without an id.");
+    }
+
+    public void Dispose() => _connection.Dispose();
+}
+
+/// <summary>
+/// The Microsoft Graph SDK as an application uses it: GraphServiceClient over Graph.Core's default middleware
+/// (retry, redirect, compression, user agent, ...) — or, with <c>bareHttpClient</c>, over a plain HttpClient with
+/// no middleware — and a bearer token provider that fetches from the emulator's token endpoint and caches the
+/// token until shortly before it expires (the SDK at its cheapest: no MSAL cache lookup per request).
+/// </summary>
+internal sealed class GraphSdkInviter : IInviter
+{
+    private readonly GraphServiceClient _graph;
+    private readonly HttpClient _http;
+
+    public GraphSdkInviter(Harness harness, bool bareHttpClient)
+    {
+        BareHttpClient = bareHttpClient;
+        var pinned = harness.CreatePinnedHandler();
+        _http = bareHttpClient
+            ? new HttpClient(pinned)
+            : GraphClientFactory.Create(GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions()), "v1.0", GraphClientFactory.Global_Cloud, null, pinned, true);
+        var tokens = new EmulatorAccessTokenProvider(harness, new HttpClient(harness.CreatePinnedHandler()));
+        _graph = new GraphServiceClient(_http, new BaseBearerTokenAuthenticationProvider(tokens), harness.GraphV1.AbsoluteUri.TrimEnd('/'));
+    }
+
+    public bool BareHttpClient { get; }
+
+    public string Key => BareHttpClient ? "graphSdkBare" : "graphSdk";
+
+    public string DisplayName => BareHttpClient
+        ? "Graph SDK 6.10 over a bare HttpClient (no middleware)"
+        : "Graph SDK 6.10 (GraphServiceClient, default middleware)";
+
+    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
+    {
+        var body = new SdkInvite.InvitePostRequestBody
+        {
+            Participants = new List<SdkModels.InvitationParticipantInfo>
+            {
+                new() { Identity = new SdkModels.IdentitySet { User = new SdkModels.Identity { Id = target.UserId } } },
+            },
+            ClientContext = target.ClientContext,
+        };
+        var operation = await _graph.Communications.Calls[target.CallId].Participants.Invite.PostAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return operation?.Id ?? throw new InvalidOperationException("The Graph SDK returned no operation id.");
+    }
+
+    public void Dispose()
+    {
+        _graph.Dispose();
+        _http.Dispose();
+    }
+
+    /// <summary>IAccessTokenProvider over the emulator's token endpoint; caches until five minutes before expiry.</summary>
+    private sealed class EmulatorAccessTokenProvider : IAccessTokenProvider
+    {
+        private readonly Harness _harness;
+        private readonly HttpClient _http;
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private (string Token, DateTimeOffset ExpiresOn)? _cached;
+
+        public EmulatorAccessTokenProvider(Harness harness, HttpClient http)
+        {
+            _harness = harness;
+            _http = http;
+        }
+
+        public AllowedHostsValidator AllowedHostsValidator { get; } = new();
+
+        public async Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default)
+        {
+            if (_cached is { } fresh && fresh.ExpiresOn - TimeSpan.FromMinutes(5) > DateTimeOffset.UtcNow)
+            {
+                return fresh.Token;
+            }
+
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_cached is not { } cached || cached.ExpiresOn - TimeSpan.FromMinutes(5) <= DateTimeOffset.UtcNow)
+                {
+                    _cached = await _harness.FetchTokenAsync(_http, cancellationToken).ConfigureAwait(false);
+                }
+
+                return _cached.Value.Token;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+}
+
+/// <summary>The floor: one HttpClient POST of a body serialised beforehand, with a token fetched beforehand.</summary>
+internal sealed class RawHttpInviter : IInviter
+{
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly AuthenticationHeaderValue _authorization;
+
+    private RawHttpInviter(HttpClient http, string token)
+    {
+        _http = http;
+        _authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public static async Task<RawHttpInviter> CreateAsync(Harness harness, CancellationToken cancellationToken)
+    {
+        var http = new HttpClient(harness.CreatePinnedHandler());
+        var (token, _) = await harness.FetchTokenAsync(http, cancellationToken);
+        return new RawHttpInviter(http, token);
+    }
+
+    public string Key => "raw";
+
+    public string DisplayName => "bare HttpClient POST (pre-serialised body, pre-fetched token)";
+
+    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.InviteUri) { Content = new ByteArrayContent(target.RawBody) };
+        request.Content.Headers.ContentType = JsonType;
+        request.Headers.Authorization = _authorization;
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK || response.Headers.Location is not { } location)
+        {
+            throw new InvalidOperationException($"The raw invite got {(int)response.StatusCode}.");
+        }
+
+        return location.Segments[^1];
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>Invoke-CsGraphParticipantInvite in a real PowerShell 7.6 engine (one pipeline per invite, as a script line would run it).</summary>
+internal sealed class EngineInviter : IInviter
+{
+    private readonly EngineSession _session;
+
+    public EngineInviter(EngineSession session) => _session = session;
+
+    public string Key => "engine";
+
+    public string DisplayName => "Invoke-CsGraphParticipantInvite (PowerShell 7.6 engine)";
+
+    public Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
+    {
+        var output = _session.Invoke(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite")
+            .AddParameter("CallId", target.CallId)
+            .AddParameter("UserId", new[] { target.UserId })
+            .AddParameter("ClientContext", target.ClientContext));
+        var id = output.Count == 1 ? output[0].Properties["Id"]?.Value as string : null;
+        return Task.FromResult(id ?? throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {output.Count} objects, expected one operation."));
+    }
+
+    public void Dispose()
+    {
+        // The session is shared with the waiting benchmark and disposed by its owner.
+    }
+}
+
+/// <summary>A PowerShell 7.6 runspace (CreateDefault2) with the built module imported and connected to the emulator.</summary>
+internal sealed class EngineSession : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    private EngineSession(Runspace runspace) => _runspace = runspace;
+
+    public static EngineSession Start(Harness harness)
+    {
+        var state = InitialSessionState.CreateDefault2();
+        if (OperatingSystem.IsWindows())
+        {
+            state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        }
+
+        var runspace = RunspaceFactory.CreateRunspace(state);
+        runspace.Open();
+        var session = new EngineSession(runspace);
+        try
+        {
+            session.Invoke(ps => ps.AddCommand("Import-Module").AddParameter("Name", ModuleLocator.BuiltManifestPath).AddParameter("ErrorAction", "Stop"));
+            session.Invoke(ps => ps.AddCommand("Connect-CsGraph").AddParameter("Environment", "Emulator")
+                .AddParameter("EmulatorConnectionFile", harness.Server.ConnectionFilePath).AddParameter("ErrorAction", "Stop"));
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public bool HasCommand(string name) =>
+        Invoke(ps => ps.AddCommand("Get-Command").AddParameter("Name", name).AddParameter("ErrorAction", "SilentlyContinue"), throwOnError: false).Count > 0;
+
+    /// <summary>Runs one pipeline on this runspace; any error record fails the benchmark (with its id and message).</summary>
+    public IReadOnlyList<PSObject> Invoke(Action<System.Management.Automation.PowerShell> build, bool throwOnError = true)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = _runspace;
+        build(ps);
+        var output = ps.Invoke();
+        if (throwOnError && ps.Streams.Error.Count > 0)
+        {
+            var error = ps.Streams.Error[0];
+            throw new InvalidOperationException($"PowerShell error {error.FullyQualifiedErrorId}: {error.Exception.Message}");
+        }
+
+        return output;
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}
+
+/// <summary>Finds out/CommsInvite/&lt;ModuleVersion&gt;/CommsInvite.psd1 from the program's location.</summary>
+internal static class ModuleLocator
+{
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CommsInvite.psd1")) && Directory.Exists(Path.Combine(dir.FullName, "module")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Cannot find the repository root (CommsInvite.psd1) above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string BuiltManifestPath
+    {
+        get
+        {
+            var root = RepoRoot;
+            var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(root, "CommsInvite.psd1")), @"ModuleVersion\s*=\s*'([0-9.]+)'");
+            var path = Path.Combine(root, "out", "CommsInvite", match.Groups[1].Value, "CommsInvite.psd1");
+            return File.Exists(path) ? path : throw new InvalidOperationException($"The module is not built: {path} is missing. Build src/CommsInvite first.");
+        }
+    }
+}

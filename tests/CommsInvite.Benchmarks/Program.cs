@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CommsInvite.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/CommsInvite.Benchmarks -- --out results.json [--quick] [--no-engine]
+/// Exit codes: 0 = ran (targets missed or not, see the table and JSON); 1 = a benchmark failed to run;
+/// 2 = bad arguments; 3 = ran but correctness failed (bulk invites lost or duplicated, or waits not completing).
+/// </summary>
+internal static class Program
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task<int> Main(string[] args)
+    {
+        string? outPath = null;
+        var quick = false;
+        var engine = true;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--out" when i + 1 < args.Length:
+                    outPath = args[++i];
+                    break;
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--no-engine":
+                    engine = false;
+                    break;
+                case "-h" or "--help":
+                    Console.WriteLine("Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine]");
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine]");
+                    return 2;
+            }
+        }
+
+        if (outPath is null)
+        {
+            Console.Error.WriteLine("--out PATH is required (where the JSON results go).");
+            return 2;
+        }
+
+        var settings = (quick ? RunSettings.QuickRun : RunSettings.Full) with { IncludeEngine = engine };
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var total = Stopwatch.StartNew();
+        var report = new BenchmarkReport
+        {
+            Mode = quick ? "quick" : "full",
+            StartedAt = DateTimeOffset.UtcNow,
+            Machine = new MachineInfo(
+                Environment.ProcessorCount,
+                RuntimeInformation.OSDescription,
+                RuntimeInformation.FrameworkDescription,
+                typeof(Microsoft.Graph.GraphServiceClient).Assembly.GetName().Version?.ToString() ?? "?",
+                typeof(System.Management.Automation.PowerShell).Assembly.GetName().Version?.ToString() ?? "?"),
+        };
+        if (!Debugger.IsAttached && typeof(Program).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false).OfType<DebuggableAttribute>().Any(d => d.IsJITOptimizerDisabled))
+        {
+            report.Notes.Add("Built without optimisations (Debug): run with -c Release for figures worth quoting.");
+        }
+
+        void Log(string line) => Console.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1}s] {line}");
+        try
+        {
+            Log($"CommsInvite benchmarks ({report.Mode}); {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}");
+            await using var harness = await Harness.StartAsync();
+            Log($"Emulator on {harness.Server.BaseUri} (answer delay 0)");
+
+            EngineSession? session = null;
+            if (settings.IncludeEngine)
+            {
+                session = EngineSession.Start(harness);
+                Log($"PowerShell engine: imported {ModuleLocator.BuiltManifestPath} and connected");
+            }
+
+            try
+            {
+                Log("1/2. Per-invite cost (core, Graph SDK, bare Graph SDK, raw HttpClient" + (session is null ? ")" : ", PowerShell engine)"));
+                var clients = new List<IInviter>
+                {
+                    new CoreInviter(await harness.ConnectCoreAsync()),
+                    new GraphSdkInviter(harness, bareHttpClient: false),
+                    new GraphSdkInviter(harness, bareHttpClient: true),
+                    await RawHttpInviter.CreateAsync(harness, cancel.Token),
+                };
+                if (session is not null)
+                {
+                    clients.Add(new EngineInviter(session));
+                }
+
+                try
+                {
+                    report.PerInvite = await PerInviteBenchmark.RunAsync(harness, clients, settings, Log, cancel.Token);
+                }
+                finally
+                {
+                    foreach (var client in clients) client.Dispose();
+                }
+
+                Log("3. Bulk invites under throttling (core client)");
+                report.Bulk = await BulkBenchmark.RunAsync(harness, settings, Log, cancel.Token);
+
+                Log("4. Waiting for operations to complete");
+                report.Waiting = await WaitBenchmark.RunAsync(harness, settings, session, Log, cancel.Token);
+            }
+            finally
+            {
+                session?.Dispose();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"Benchmark failed: {ex}");
+            report.Notes.Add($"Failed: {ex.GetType().Name}: {ex.Message}");
+            report.TotalSeconds = total.Elapsed.TotalSeconds;
+            await WriteAsync(outPath, report);
+            return 1;
+        }
+
+        report.TotalSeconds = total.Elapsed.TotalSeconds;
+        Targets.Evaluate(report);
+        TablePrinter.Print(report, Console.Out);
+        await WriteAsync(outPath, report);
+        Console.WriteLine($"Results written to {Path.GetFullPath(outPath)} ({report.TotalSeconds:F0} s).");
+
+        var correctnessFailed = report.Bulk is { } bulk && (bulk.Lost > 0 || bulk.Duplicated > 0)
+            || report.Waiting?.Cases.Any(c => c.NotCompleted > 0) == true;
+        return correctnessFailed ? 3 : 0;
+    }
+
+    private static async Task WriteAsync(string path, BenchmarkReport report)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        await File.WriteAllTextAsync(full, JsonSerializer.Serialize(report, JsonOptions) + Environment.NewLine);
+    }
+}
