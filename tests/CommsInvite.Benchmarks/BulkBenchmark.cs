@@ -91,6 +91,20 @@ internal static class BulkBenchmark
                 doubled += present.Values.Sum(n => n - 1);
             }
 
+            if (settings.Diagnose)
+            {
+                // Accepted invites per 100 ms, to see how the throttled cycle uses the allowance.
+                var callSet = new HashSet<string>(calls, StringComparer.OrdinalIgnoreCase);
+                var accepted = harness.Server.State.Invites.Where(i => callSet.Contains(i.CallId)).Select(i => i.ReceivedAt).OrderBy(t => t).ToList();
+                if (accepted.Count > 0)
+                {
+                    var first = accepted[0];
+                    var bins = accepted.GroupBy(t => (int)((t - first).TotalMilliseconds / 100)).ToDictionary(g => g.Key, g => g.Count());
+                    var last = bins.Keys.Max();
+                    log("  accepted per 100 ms: " + string.Join(" ", Enumerable.Range(0, last + 1).Select(b => bins.TryGetValue(b, out var n) ? n : 0)));
+                }
+            }
+
             result.Lost = lost;
             result.Duplicated = (int)(stats.DuplicateInvites - duplicatesBefore) + doubled;
         }

@@ -167,30 +167,42 @@ internal sealed class GraphSdkInviter : IInviter
     }
 }
 
-/// <summary>The floor: one HttpClient POST of a body serialised beforehand, with a token fetched beforehand.</summary>
+/// <summary>
+/// The floor: one HttpClient POST of a body serialised beforehand, with a token fetched beforehand. With
+/// <c>graphPipeline</c> (diagnostics only) the same POST goes through the Graph.Core middleware that CommsInvite's
+/// core uses (the default handlers minus RetryHandler), to tell the pipeline's cost from the core's own code.
+/// </summary>
 internal sealed class RawHttpInviter : IInviter
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
     private readonly AuthenticationHeaderValue _authorization;
+    private readonly bool _graphPipeline;
 
-    private RawHttpInviter(HttpClient http, string token)
+    private RawHttpInviter(HttpClient http, string token, bool graphPipeline)
     {
         _http = http;
         _authorization = new AuthenticationHeaderValue("Bearer", token);
+        _graphPipeline = graphPipeline;
     }
 
-    public static async Task<RawHttpInviter> CreateAsync(Harness harness, CancellationToken cancellationToken)
+    public static async Task<RawHttpInviter> CreateAsync(Harness harness, CancellationToken cancellationToken, bool graphPipeline = false)
     {
-        var http = new HttpClient(harness.CreatePinnedHandler());
+        var http = graphPipeline
+            ? GraphClientFactory.Create(
+                GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions()).Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler).ToList(),
+                "v1.0", GraphClientFactory.Global_Cloud, null, harness.CreatePinnedHandler(), true)
+            : new HttpClient(harness.CreatePinnedHandler());
         var (token, _) = await harness.FetchTokenAsync(http, cancellationToken);
-        return new RawHttpInviter(http, token);
+        return new RawHttpInviter(http, token, graphPipeline);
     }
 
-    public string Key => "raw";
+    public string Key => _graphPipeline ? "rawGraphPipeline" : "raw";
 
-    public string DisplayName => "bare HttpClient POST (pre-serialised body, pre-fetched token)";
+    public string DisplayName => _graphPipeline
+        ? "pre-serialised POST through Graph.Core middleware minus RetryHandler (diagnostic)"
+        : "bare HttpClient POST (pre-serialised body, pre-fetched token)";
 
     public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
     {
@@ -220,14 +232,14 @@ internal sealed class EngineInviter : IInviter
 
     public string DisplayName => "Invoke-CsGraphParticipantInvite (PowerShell 7.6 engine)";
 
-    public Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
+    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
     {
-        var output = _session.Invoke(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite")
+        var output = await _session.InvokeAsync(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite")
             .AddParameter("CallId", target.CallId)
             .AddParameter("UserId", new[] { target.UserId })
-            .AddParameter("ClientContext", target.ClientContext));
+            .AddParameter("ClientContext", target.ClientContext)).ConfigureAwait(false);
         var id = output.Count == 1 ? output[0].Properties["Id"]?.Value as string : null;
-        return Task.FromResult(id ?? throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {output.Count} objects, expected one operation."));
+        return id ?? throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {output.Count} objects, expected one operation.");
     }
 
     public void Dispose()
@@ -236,12 +248,34 @@ internal sealed class EngineInviter : IInviter
     }
 }
 
-/// <summary>A PowerShell 7.6 runspace (CreateDefault2) with the built module imported and connected to the emulator.</summary>
+/// <summary>
+/// A PowerShell 7.6 runspace (CreateDefault2) with the built module imported and connected to the emulator. Its
+/// pipelines run on one dedicated thread, as pwsh runs them on its own main thread: blocking a thread-pool thread
+/// instead would starve the pool that the cmdlets' tasks and the in-process emulator need (a 2-core machine has
+/// two pool threads to start with), which is not what a user's pwsh sees.
+/// </summary>
 internal sealed class EngineSession : IDisposable
 {
     private readonly Runspace _runspace;
+    private readonly System.Collections.Concurrent.BlockingCollection<Action> _work = new();
+    private readonly Thread _thread;
 
-    private EngineSession(Runspace runspace) => _runspace = runspace;
+    private EngineSession(Runspace runspace)
+    {
+        _runspace = runspace;
+        _thread = new Thread(() =>
+        {
+            foreach (var item in _work.GetConsumingEnumerable())
+            {
+                item();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "PowerShell pipeline",
+        };
+        _thread.Start();
+    }
 
     public static EngineSession Start(Harness harness)
     {
@@ -252,10 +286,11 @@ internal sealed class EngineSession : IDisposable
         }
 
         var runspace = RunspaceFactory.CreateRunspace(state);
-        runspace.Open();
+        runspace.ThreadOptions = PSThreadOptions.UseCurrentThread;
         var session = new EngineSession(runspace);
         try
         {
+            session.RunOnPipelineThread(() => runspace.Open()).GetAwaiter().GetResult();
             session.Invoke(ps => ps.AddCommand("Import-Module").AddParameter("Name", ModuleLocator.BuiltManifestPath).AddParameter("ErrorAction", "Stop"));
             session.Invoke(ps => ps.AddCommand("Connect-CsGraph").AddParameter("Environment", "Emulator")
                 .AddParameter("EmulatorConnectionFile", harness.Server.ConnectionFilePath).AddParameter("ErrorAction", "Stop"));
@@ -271,23 +306,63 @@ internal sealed class EngineSession : IDisposable
     public bool HasCommand(string name) =>
         Invoke(ps => ps.AddCommand("Get-Command").AddParameter("Name", name).AddParameter("ErrorAction", "SilentlyContinue"), throwOnError: false).Count > 0;
 
-    /// <summary>Runs one pipeline on this runspace; any error record fails the benchmark (with its id and message).</summary>
-    public IReadOnlyList<PSObject> Invoke(Action<System.Management.Automation.PowerShell> build, bool throwOnError = true)
-    {
-        using var ps = System.Management.Automation.PowerShell.Create();
-        ps.Runspace = _runspace;
-        build(ps);
-        var output = ps.Invoke();
-        if (throwOnError && ps.Streams.Error.Count > 0)
-        {
-            var error = ps.Streams.Error[0];
-            throw new InvalidOperationException($"PowerShell error {error.FullyQualifiedErrorId}: {error.Exception.Message}");
-        }
+    /// <summary>Runs one pipeline and blocks until it ends (setup and the waiting benchmark).</summary>
+    public IReadOnlyList<PSObject> Invoke(Action<System.Management.Automation.PowerShell> build, bool throwOnError = true) =>
+        InvokeAsync(build, throwOnError).GetAwaiter().GetResult();
 
-        return output;
+    /// <summary>Runs one pipeline on the pipeline thread; any error record fails the benchmark (with its id and message).</summary>
+    public Task<IReadOnlyList<PSObject>> InvokeAsync(Action<System.Management.Automation.PowerShell> build, bool throwOnError = true) =>
+        RunOnPipelineThread(() =>
+        {
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = _runspace;
+            build(ps);
+            var output = ps.Invoke();
+            if (throwOnError && ps.Streams.Error.Count > 0)
+            {
+                var error = ps.Streams.Error[0];
+                throw new InvalidOperationException($"PowerShell error {error.FullyQualifiedErrorId}: {error.Exception.Message}");
+            }
+
+            return (IReadOnlyList<PSObject>)output;
+        });
+
+    private Task<T> RunOnPipelineThread<T>(Func<T> function)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                done.SetResult(function());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        });
+        return done.Task;
     }
 
-    public void Dispose() => _runspace.Dispose();
+    private Task RunOnPipelineThread(Action action) => RunOnPipelineThread(() =>
+    {
+        action();
+        return true;
+    });
+
+    public void Dispose()
+    {
+        try
+        {
+            RunOnPipelineThread(() => _runspace.Dispose()).Wait(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _work.CompleteAdding();
+            _thread.Join(TimeSpan.FromSeconds(10));
+            _work.Dispose();
+        }
+    }
 }
 
 /// <summary>Finds out/CommsInvite/&lt;ModuleVersion&gt;/CommsInvite.psd1 from the program's location.</summary>

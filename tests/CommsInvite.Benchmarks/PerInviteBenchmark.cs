@@ -9,6 +9,8 @@ namespace CommsInvite.Benchmarks;
 /// </summary>
 internal static class PerInviteBenchmark
 {
+    private static readonly bool TraceSlow = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_TRACE_SLOW") == "1";
+
     public static async Task<PerInviteResult> RunAsync(Harness harness, IReadOnlyList<IInviter> clients, RunSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
         var users = await harness.RegisterUsersAsync(settings.UsersPerCall, "perinvite");
@@ -47,8 +49,15 @@ internal static class PerInviteBenchmark
                 {
                     var target = queue.Dequeue();
                     var started = Stopwatch.GetTimestamp();
+                    var gen2 = GC.CollectionCount(2);
+                    var gen1 = GC.CollectionCount(1);
+                    var pause = GC.GetTotalPauseDuration();
                     await client.InviteAsync(target, cancellationToken).ConfigureAwait(false);
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    if (TraceSlow && latencies[i] > 100)
+                    {
+                        log($"    slow {client.Key} invite: {latencies[i]:F0} ms, gen1 +{GC.CollectionCount(1) - gen1}, gen2 +{GC.CollectionCount(2) - gen2}, GC pause +{(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, pool threads {ThreadPool.ThreadCount}, queued {ThreadPool.PendingWorkItemCount}");
+                    }
                 }
 
                 var (cpu, bytes, _) = meter.Stop();
@@ -101,6 +110,8 @@ internal static class PerInviteBenchmark
         AddRatio(result, "core", "raw");
         AddRatio(result, "graphSdk", "raw");
         AddRatio(result, "engine", "core");
+        AddRatio(result, "core", "rawGraphPipeline");
+        AddRatio(result, "rawGraphPipeline", "raw");
         return result;
     }
 

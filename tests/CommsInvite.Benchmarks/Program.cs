@@ -24,6 +24,9 @@ internal static class Program
         string? outPath = null;
         var quick = false;
         var engine = true;
+        var diagnose = false;
+        var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var clientFilter = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,8 +40,18 @@ internal static class Program
                 case "--no-engine":
                     engine = false;
                     break;
+                case "--diagnose":
+                    diagnose = true;
+                    break;
+                case "--clients" when i + 1 < args.Length:
+                    clientFilter.UnionWith(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    only.UnionWith(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
                 case "-h" or "--help":
-                    Console.WriteLine("Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine]");
+                    Console.WriteLine("Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine] [--only perinvite,bulk,wait] [--clients core,graphSdk,graphSdkBare,raw,engine] [--diagnose]");
+                    Console.WriteLine("  --diagnose adds a diagnostic client (the raw POST through Graph.Core's middleware) and prints the bulk timeline.");
                     return 0;
                 default:
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine]");
@@ -52,7 +65,8 @@ internal static class Program
             return 2;
         }
 
-        var settings = (quick ? RunSettings.QuickRun : RunSettings.Full) with { IncludeEngine = engine };
+        var settings = (quick ? RunSettings.QuickRun : RunSettings.Full) with { IncludeEngine = engine, Diagnose = diagnose };
+        bool Runs(string part) => only.Count == 0 || only.Contains(part);
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -85,7 +99,7 @@ internal static class Program
             Log($"Emulator on {harness.Server.BaseUri} (answer delay 0)");
 
             EngineSession? session = null;
-            if (settings.IncludeEngine)
+            if (settings.IncludeEngine && (Runs("perinvite") || Runs("wait")))
             {
                 session = EngineSession.Start(harness);
                 Log($"PowerShell engine: imported {ModuleLocator.BuiltManifestPath} and connected");
@@ -93,33 +107,56 @@ internal static class Program
 
             try
             {
-                Log("1/2. Per-invite cost (core, Graph SDK, bare Graph SDK, raw HttpClient" + (session is null ? ")" : ", PowerShell engine)"));
-                var clients = new List<IInviter>
+                if (Runs("perinvite"))
                 {
-                    new CoreInviter(await harness.ConnectCoreAsync()),
-                    new GraphSdkInviter(harness, bareHttpClient: false),
-                    new GraphSdkInviter(harness, bareHttpClient: true),
-                    await RawHttpInviter.CreateAsync(harness, cancel.Token),
-                };
-                if (session is not null)
-                {
-                    clients.Add(new EngineInviter(session));
+                    Log("1/2. Per-invite cost (core, Graph SDK, bare Graph SDK, raw HttpClient" + (session is null ? ")" : ", PowerShell engine)"));
+                    var clients = new List<IInviter>
+                    {
+                        new CoreInviter(await harness.ConnectCoreAsync()),
+                        new GraphSdkInviter(harness, bareHttpClient: false),
+                        new GraphSdkInviter(harness, bareHttpClient: true),
+                        await RawHttpInviter.CreateAsync(harness, cancel.Token),
+                    };
+                    if (session is not null)
+                    {
+                        clients.Add(new EngineInviter(session));
+                    }
+
+                    if (settings.Diagnose)
+                    {
+                        clients.Add(await RawHttpInviter.CreateAsync(harness, cancel.Token, graphPipeline: true));
+                    }
+
+                    if (clientFilter.Count > 0)
+                    {
+                        foreach (var dropped in clients.Where(c => !clientFilter.Contains(c.Key)).ToList())
+                        {
+                            dropped.Dispose();
+                            clients.Remove(dropped);
+                        }
+                    }
+
+                    try
+                    {
+                        report.PerInvite = await PerInviteBenchmark.RunAsync(harness, clients, settings, Log, cancel.Token);
+                    }
+                    finally
+                    {
+                        foreach (var client in clients) client.Dispose();
+                    }
                 }
 
-                try
+                if (Runs("bulk"))
                 {
-                    report.PerInvite = await PerInviteBenchmark.RunAsync(harness, clients, settings, Log, cancel.Token);
-                }
-                finally
-                {
-                    foreach (var client in clients) client.Dispose();
+                    Log("3. Bulk invites under throttling (core client)");
+                    report.Bulk = await BulkBenchmark.RunAsync(harness, settings, Log, cancel.Token);
                 }
 
-                Log("3. Bulk invites under throttling (core client)");
-                report.Bulk = await BulkBenchmark.RunAsync(harness, settings, Log, cancel.Token);
-
-                Log("4. Waiting for operations to complete");
-                report.Waiting = await WaitBenchmark.RunAsync(harness, settings, session, Log, cancel.Token);
+                if (Runs("wait"))
+                {
+                    Log("4. Waiting for operations to complete");
+                    report.Waiting = await WaitBenchmark.RunAsync(harness, settings, session, Log, cancel.Token);
+                }
             }
             finally
             {

@@ -17,6 +17,7 @@ internal sealed record RunSettings
     public int WaitNotificationSamples { get; init; }
     public int WaitEnginePollSamples { get; init; }
     public bool IncludeEngine { get; init; } = true;
+    public bool Diagnose { get; init; }
 
     public static RunSettings Full => new()
     {

@@ -75,17 +75,16 @@ internal static class WaitBenchmark
             else
             {
                 log($"  Wait-CsGraphInviteOperation -PollInterval {pollInterval.TotalSeconds:0.###}: {settings.WaitEnginePollSamples} samples");
-                result.Cases.Add(await MeasureAsync(harness, "enginePoll", "Wait-CsGraphInviteOperation (poll)", "Poll", pollInterval, settings.WaitEnginePollSamples, random, (callId, ct) =>
+                result.Cases.Add(await MeasureAsync(harness, "enginePoll", "Wait-CsGraphInviteOperation (poll)", "Poll", pollInterval, settings.WaitEnginePollSamples, random, async (callId, ct) =>
                 {
-                    var operation = engine.Invoke(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite").AddParameter("CallId", callId).AddParameter("UserId", new[] { user }));
+                    var operation = await engine.InvokeAsync(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite").AddParameter("CallId", callId).AddParameter("UserId", new[] { user }));
                     if (operation.Count != 1) throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {operation.Count} objects.");
-                    Func<Task<bool>> wait = () =>
+                    return async () =>
                     {
-                        var outcome = engine.Invoke(ps => ps.AddCommand("Wait-CsGraphInviteOperation").AddParameter("Operation", operation[0])
+                        var outcome = await engine.InvokeAsync(ps => ps.AddCommand("Wait-CsGraphInviteOperation").AddParameter("Operation", operation[0])
                             .AddParameter("PollInterval", pollInterval).AddParameter("Timeout", TimeSpan.FromSeconds(30)));
-                        return Task.FromResult(outcome.Count == 1 && outcome[0].Properties["Status"]?.Value?.ToString() == "Completed");
+                        return outcome.Count == 1 && outcome[0].Properties["Status"]?.Value?.ToString() == "Completed";
                     };
-                    return Task.FromResult(wait);
                 }, callbackUri: null, cancellationToken));
 
                 if (engine.HasCommand("Start-CsGraphNotificationListener"))
