@@ -58,6 +58,19 @@ internal sealed class Harness : IAsyncDisposable
         };
     }
 
+    /// <summary>The same pin on an HttpClientHandler (what a netstandard2.0 library such as the core can build).</summary>
+    public HttpClientHandler CreatePinnedHttpClientHandler()
+    {
+        var thumbprint = Server.CertificateThumbprint;
+        return new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+                errors == SslPolicyErrors.None || (certificate is not null && EmulatorServer.ThumbprintMatches(certificate, thumbprint)),
+        };
+    }
+
     /// <summary>Core's connection to the emulator with its client secret, as Connect-CsGraph -Environment Emulator makes it.</summary>
     public Task<GraphConnection> ConnectCoreAsync(Core.Http.RetryPolicy? policy = null)
     {

@@ -179,6 +179,7 @@ internal sealed class RawHttpInviter : IInviter
     private readonly HttpClient _http;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly bool _graphPipeline;
+    private static readonly bool HeadersLikeCore = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_CORE_HEADERS") != "0";
 
     private RawHttpInviter(HttpClient http, string token, bool graphPipeline)
     {
@@ -192,7 +193,8 @@ internal sealed class RawHttpInviter : IInviter
         var http = graphPipeline
             ? GraphClientFactory.Create(
                 GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions()).Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler).ToList(),
-                "v1.0", GraphClientFactory.Global_Cloud, null, harness.CreatePinnedHandler(), true)
+                "v1.0", GraphClientFactory.Global_Cloud, null,
+                Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_PIPELINE_HANDLER") == "HttpClientHandler" ? harness.CreatePinnedHttpClientHandler() : harness.CreatePinnedHandler(), true)
             : new HttpClient(harness.CreatePinnedHandler());
         var (token, _) = await harness.FetchTokenAsync(http, cancellationToken);
         return new RawHttpInviter(http, token, graphPipeline);
@@ -209,6 +211,14 @@ internal sealed class RawHttpInviter : IInviter
         using var request = new HttpRequestMessage(HttpMethod.Post, target.InviteUri) { Content = new ByteArrayContent(target.RawBody) };
         request.Content.Headers.ContentType = JsonType;
         request.Headers.Authorization = _authorization;
+        if (_graphPipeline && HeadersLikeCore)
+        {
+            // The headers CommsInvite's core sends, so that only its code differs from this client.
+            request.Headers.TryAddWithoutValidation("client-request-id", target.ClientContext);
+            request.Headers.TryAddWithoutValidation("return-client-request-id", "true");
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        }
+
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK || response.Headers.Location is not { } location)
         {
