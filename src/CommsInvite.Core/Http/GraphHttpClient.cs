@@ -148,10 +148,11 @@ internal sealed class GraphHttpClient : IDisposable
         var refreshedAfter401 = false;
         string? bodyText = request.Body is null ? null : request.Body as string ?? JsonSerializer.Serialize(request.Body, request.Body.GetType(), GraphJson.Options);
 
+        // One client-request-id per logical request: its retries share it, so the service's logs tie them together.
+        var clientRequestId = Guid.NewGuid().ToString();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var clientRequestId = Guid.NewGuid().ToString();
             var attemptWatch = Stopwatch.StartNew();
             Statistics.Attempt();
 
