@@ -93,6 +93,35 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnHttpsListenerReceivesTheEmulatorsNotifications()
+    {
+        using var certificate = TestCertificates.CreateLoopbackServerCertificate();
+        using (var admin = _emulator.CreateHttpClient())
+        {
+            // The emulator validates callback certificates normally; a test receiver's self-signed one is trusted by thumbprint.
+            using var trusted = await admin.PostAsJsonAsync("_emulator/settings", new { trustedCallbackThumbprints = new[] { certificate.Thumbprint } });
+            trusted.EnsureSuccessStatusCode();
+        }
+
+        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions { Certificate = certificate });
+        try
+        {
+            Assert.Equal("https", listener.Uri.Scheme);
+            var call = await CreateGroupCallAsync(listener);
+            var operation = await InviteAsync(call, SeedUserId);
+
+            var final = await listener.WaitForOperationAsync(call.Id!, operation.Id!, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            Assert.Equal(OperationStatus.Completed, final!.Status);
+            Assert.Equal(0, listener.GetStatistics().RequestsRejected);
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task TheInviteWaiterLearnsTheOutcomeFromTheListener()
     {
         var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
