@@ -491,6 +491,51 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         Assert.Equal(HttpStatusCode.NotFound, defaultPath.StatusCode);
     }
 
+    [Fact]
+    public async Task LogsAndStatisticsNeverContainTokensOrBodies()
+    {
+        var log = new RecordingLogSink();
+        var validator = new NotificationTokenValidator(_issuer.Server.ValidatorOptions(), _issuer.Http);
+        await using var listener = new ListenerScope(await NotificationListener.StartAsync(new NotificationListenerOptions(), validator, log, ownsValidator: true));
+        var tokens = new[] { _issuer.ValidToken(), MakeToken("forged")!, MakeToken("expired")!, MakeToken("wrong-audience")! };
+        const string secretishBody = "{\"value\":[{\"resource\":\"/communications/calls/c1/participants\",\"resourceData\":\"top-secret-body\"}]}";
+
+        foreach (var token in tokens)
+        {
+            using var response = await PostAsync(SeedOperationCompleted(), token, listener.Value.Uri);
+        }
+
+        using (var malformed = await PostAsync(secretishBody, tokens[0], listener.Value.Uri))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+
+        var text = string.Join("\n", log.Lines) + "\n" + string.Join("\n", listener.Value.GetStatistics().RecentRejections);
+        Assert.Contains("(BadSignature)", text, StringComparison.Ordinal);
+        Assert.Contains("(Expired)", text, StringComparison.Ordinal);
+        Assert.Contains("(MalformedBody)", text, StringComparison.Ordinal);
+        foreach (var token in tokens)
+        {
+            Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Split('.')[2], text, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("top-secret-body", text, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingLogSink : ILogSink
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines.ToArray();
+
+        public void Verbose(string message) => _lines.Enqueue("VERBOSE " + message);
+
+        public void Debug(string message) => _lines.Enqueue("DEBUG " + message);
+
+        public void Warning(string message) => _lines.Enqueue("WARNING " + message);
+    }
+
     /// <summary>Stops a listener a test started itself.</summary>
     private sealed class ListenerScope : IAsyncDisposable
     {
