@@ -95,7 +95,7 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
     [Fact]
     public async Task AnHttpsListenerReceivesTheEmulatorsNotifications()
     {
-        using var certificate = TestCertificates.CreateLoopbackServerCertificate();
+        var certificate = TestCertificates.SharedLoopbackCertificate;
         using (var admin = _emulator.CreateHttpClient())
         {
             // The emulator validates callback certificates normally; a test receiver's self-signed one is trusted by thumbprint.

@@ -384,7 +384,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     [Fact]
     public async Task HttpsWithTheGivenCertificateServesAPinnedClient()
     {
-        using var certificate = TestCertificates.CreateLoopbackServerCertificate();
+        var certificate = TestCertificates.SharedLoopbackCertificate;
         await using var listener = new ListenerScope(await StartListenerAsync(new NotificationListenerOptions { Certificate = certificate }));
         using var pinned = TestCertificates.PinnedClient(certificate.Thumbprint);
 
@@ -445,6 +445,29 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         Assert.Equal(NotificationErrorIds.NotificationKeysUnavailable, error.ErrorId);
         Assert.Equal(FailureCategory.ConnectionError, error.Category);
         Assert.Contains(_issuer.Server.ConfigurationUri.ToString(), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnreachableIssuerGets503SoTheServiceRetries()
+    {
+        await using var issuer = await OpenIdTestServer.StartAsync(_issuer.IssuerKey);
+        using var http = issuer.CreatePinnedClient();
+        issuer.Available = false;
+        var validator = new NotificationTokenValidator(issuer.ValidatorOptions(minimumRefresh: TimeSpan.Zero), http);
+        await using var listener = new ListenerScope(await NotificationListener.StartAsync(
+            new NotificationListenerOptions { FetchKeysOnStart = false }, validator));
+
+        using var response = await PostAsync(SeedOperationCompleted(), _issuer.ValidToken(), listener.Value.Uri);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(1, listener.Value.GetStatistics().Rejected(ListenerRejectionReason.KeysUnavailable));
+        Assert.Empty(listener.Value.Peek());
+
+        // Once the issuer is back, the same notification is accepted.
+        issuer.Available = true;
+        using var retried = await PostAsync(SeedOperationCompleted(), _issuer.ValidToken(), listener.Value.Uri);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
     }
 
     [Fact]
