@@ -49,6 +49,9 @@ internal sealed class GraphResponse
     public string? ClientRequestId { get; init; }
     public Uri RequestUri { get; init; } = null!;
 
+    /// <summary>Retry-After on a success (202 "not yet"), when the service sent one.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public T Read<T>()
         where T : class
     {
@@ -196,6 +199,7 @@ internal sealed class GraphHttpClient : IDisposable
                     RequestId = attempt.RequestId,
                     ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
                     RequestUri = request.Uri,
+                    RetryAfter = attempt.RetryAfter,
                 };
             }
 

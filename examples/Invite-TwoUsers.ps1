@@ -1,0 +1,28 @@
+<#
+.SYNOPSIS
+    The README's main job: connect, create a group call, invite two users, wait until both are in.
+.PARAMETER EmulatorConnectionFile
+    The emulator's connection file (the script host starts an emulator and passes it in).
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)]
+    [string] $EmulatorConnectionFile
+)
+
+$ErrorActionPreference = 'Stop'
+
+Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $EmulatorConnectionFile
+Get-CsGraphContext
+
+# A group call owned by the bot, with the chatInfo that a multi-participant invite needs.
+$call = New-CsGraphCall -CallbackUri 'https://bot.contoso.com/api/calls' -Subject 'CommsInvite demo'
+$call
+
+# Two users from the seeds, invited in one request, then waited on until both have joined.
+$operation = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+$operation
+$operation | Wait-CsGraphInviteOperation -Timeout 00:01:00
+
+Get-CsGraphCallParticipant -CallId $call.Id
+Disconnect-CsGraph

@@ -1,0 +1,207 @@
+using System;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Commands.Infrastructure;
+using CommsInvite.Core;
+using CommsInvite.Core.Auth;
+using CommsInvite.Core.Http;
+
+namespace CommsInvite.Commands;
+
+/// <summary>
+/// Connect-CsGraph: authenticates as an application (client secret, certificate or managed identity) to
+/// Microsoft Graph in one of the clouds, or to the local emulator, and keeps the connection for this runspace.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "CsGraph", DefaultParameterSetName = ClientSecretSet)]
+[OutputType(typeof(GraphContext))]
+public sealed class ConnectCsGraphCommand : AsyncCmdlet
+{
+    private const string ClientSecretSet = "ClientSecret";
+    private const string CertificateThumbprintSet = "CertificateThumbprint";
+    private const string CertificatePathSet = "CertificatePath";
+    private const string CertificateSet = "Certificate";
+    private const string ManagedIdentitySet = "ManagedIdentity";
+    private const string EmulatorFileSet = "EmulatorConnectionFile";
+
+    private Runspace? _runspace;
+
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = EmulatorFileSet)]
+    [Alias("Tenant")]
+    public string? TenantId { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = EmulatorFileSet)]
+    [Alias("ApplicationId", "AppId")]
+    public string? ClientId { get; set; }
+
+    /// <summary>The application secret. With -EmulatorConnectionFile it is optional (the file holds the dev secret).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(ParameterSetName = EmulatorFileSet)]
+    public SecureString? ClientSecret { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Alias("Thumbprint")]
+    public string? CertificateThumbprint { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+    public string? CertificatePath { get; set; }
+
+    [Parameter(ParameterSetName = CertificatePathSet)]
+    public SecureString? CertificatePassword { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    public X509Certificate2? Certificate { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    [Alias("Identity")]
+    public SwitchParameter ManagedIdentity { get; set; }
+
+    /// <summary>Global (default), USGov, USGovDoD, China or Emulator.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(EnvironmentCompleter))]
+    public string? Environment { get; set; }
+
+    /// <summary>
+    /// The emulator's connection file; implies -Environment Emulator. Alone it connects with the file's client
+    /// secret; with a certificate or -ManagedIdentity it only supplies the endpoints and the pinned thumbprint.
+    /// </summary>
+    [Parameter(ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(ParameterSetName = CertificatePathSet)]
+    [Parameter(ParameterSetName = CertificateSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorFileSet)]
+    public string? EmulatorConnectionFile { get; set; }
+
+    /// <summary>Retries of one request after throttling (429) or a transient failure; 0 disables retrying.</summary>
+    [Parameter]
+    public int? MaxRetryCount { get; set; }
+
+    /// <summary>The longest single wait between retries (seconds or a TimeSpan).</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? MaxRetryDelay { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _runspace = Runspace.DefaultRunspace;
+        base.BeginProcessing();
+    }
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        var settings = BuildSettings();
+        var log = new PipelineLogSink();
+        GraphConnection connection;
+        using (log.Attach(new CmdletLogSink(QueueVerbose, QueueDebug, QueueWarning)))
+        {
+            QueueVerbose($"Connecting to {settings.Environment} as {settings.Credential!.AuthType} (tenant {Display(settings.TenantId)}, client {Display(settings.ClientId)}).");
+            connection = await GraphConnection.ConnectAsync(settings, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var previous = SessionStore.Exchange(_runspace!, new GraphSession(connection, log));
+        previous?.Dispose();
+
+        var context = connection.Context;
+        QueueVerbose($"Connected: {context}. Roles: {string.Join(", ", context.Roles)}.");
+        if (PassThru)
+        {
+            QueueObject(context);
+        }
+    }
+
+    private ConnectionSettings BuildSettings()
+    {
+        var environment = Environment is null
+            ? (EmulatorConnectionFile is null ? CloudEnvironment.Global : CloudEnvironment.Emulator)
+            : EnvironmentNames.Parse(Environment);
+
+        EmulatorConnectionInfo? emulator = null;
+        if (EmulatorConnectionFile is not null)
+        {
+            if (environment != CloudEnvironment.Emulator)
+            {
+                throw new CommsValidationException(
+                    ErrorIds.InvalidArgument,
+                    "EmulatorConnectionFile",
+                    $"-EmulatorConnectionFile belongs to -Environment Emulator, not {environment}.",
+                    EmulatorConnectionFile);
+            }
+
+            emulator = EmulatorConnectionInfo.Load(ResolvePath(EmulatorConnectionFile));
+        }
+
+        var settings = new ConnectionSettings
+        {
+            TenantId = TenantId ?? emulator?.TenantId ?? string.Empty,
+            ClientId = ClientId,
+            Environment = environment,
+            Emulator = emulator,
+        };
+
+        settings.Credential = ParameterSetName switch
+        {
+            ClientSecretSet => new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret!)),
+            CertificateThumbprintSet => CertificateCredential.FromThumbprint(CertificateThumbprint!),
+            CertificatePathSet => CertificateCredential.FromFile(
+                ResolvePath(CertificatePath!),
+                CertificatePassword is null ? null : SecureStrings.ToSecret(CertificatePassword)),
+            CertificateSet => new CertificateCredential(Certificate!),
+            ManagedIdentitySet => new ManagedIdentityCredential(ClientId),
+            EmulatorFileSet => ClientSecret is null ? EmulatorSecret(emulator!) : new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret)),
+            _ => throw new InvalidOperationException("Unknown parameter set " + ParameterSetName),
+        };
+
+        if (ParameterSetName == EmulatorFileSet)
+        {
+            settings.ClientId = ClientId ?? emulator!.ClientId;
+        }
+
+        if (ParameterSetName == ManagedIdentitySet)
+        {
+            // Managed identity has no application secret: ClientId picks a user-assigned identity, nothing more.
+            settings.ClientId = ClientId;
+        }
+
+        var retry = RetryPolicy.Default;
+        if (MaxRetryCount is { } retries)
+        {
+            retry = retry with { MaxRetries = retries };
+        }
+
+        if (MaxRetryDelay is { } delay)
+        {
+            retry = retry with { MaxRetryDelay = delay };
+        }
+
+        settings.RetryPolicy = retry;
+        settings.Validate();
+        return settings;
+    }
+
+    private static ClientSecretCredential EmulatorSecret(EmulatorConnectionInfo emulator) =>
+        new(emulator.ClientSecret ?? throw new CommsValidationException(
+            ErrorIds.EmulatorConnectionFileInvalid,
+            "EmulatorConnectionFile",
+            $"The emulator connection file '{emulator.SourcePath}' holds no clientSecret; pass a credential (-ClientSecret, -CertificatePath, -ManagedIdentity).",
+            emulator.SourcePath));
+
+    private string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    private static string Display(string? value) => string.IsNullOrWhiteSpace(value) ? "-" : value!;
+}

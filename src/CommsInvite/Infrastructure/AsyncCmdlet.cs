@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Core;
+
+namespace CommsInvite.Commands.Infrastructure;
+
+/// <summary>
+/// A cmdlet whose work is asynchronous. PowerShell allows only the pipeline thread to write to the pipeline, so
+/// the work runs on a task and queues every write (objects, errors, verbose, debug, warnings, progress,
+/// ShouldProcess questions) while the pipeline thread drains the queue until the task ends. Nothing blocks on a
+/// task without pumping that queue. StopProcessing (Ctrl+C) cancels <see cref="StopToken"/>, which every request
+/// receives, so in-flight HTTP calls end at once.
+/// </summary>
+public abstract class AsyncCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<Action>? _pending;
+    private bool _disposed;
+
+    /// <summary>Cancelled when the pipeline stops (Ctrl+C, or a downstream command that has all it needs).</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    protected override void BeginProcessing() => RunBlock(BeginProcessingAsync);
+
+    protected override void ProcessRecord() => RunBlock(ProcessRecordAsync);
+
+    protected override void EndProcessing() => RunBlock(EndProcessingAsync);
+
+    protected override void StopProcessing()
+    {
+        _stopping.Cancel();
+        _pending?.CompleteAdding();
+    }
+
+    protected virtual Task BeginProcessingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected virtual Task ProcessRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected virtual Task EndProcessingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Called on the pipeline thread just before and after a block's task runs.</summary>
+    protected virtual void OnBlockStarting()
+    {
+    }
+
+    protected virtual void OnBlockFinished()
+    {
+    }
+
+    // The Queue* methods may be called from any thread while a block runs.
+    protected void QueueObject(object? value, bool enumerateCollection = false) =>
+        Enqueue(() => WriteObject(value, enumerateCollection));
+
+    protected void QueueError(ErrorRecord record) => Enqueue(() => WriteError(record));
+
+    protected void QueueError(CommsInviteException exception) => QueueError(ErrorRecords.From(exception));
+
+    protected void QueueVerbose(string message) => Enqueue(() => WriteVerbose(message));
+
+    protected void QueueDebug(string message) => Enqueue(() => WriteDebug(message));
+
+    protected void QueueWarning(string message) => Enqueue(() => WriteWarning(message));
+
+    protected internal void QueueProgress(ProgressRecord record) => Enqueue(() => WriteProgress(record));
+
+    /// <summary>Asks ShouldProcess on the pipeline thread (-WhatIf prints there, -Confirm prompts there).</summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action)
+    {
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(() =>
+        {
+            try
+            {
+                answer.TrySetResult(ShouldProcess(target, action));
+            }
+            catch (Exception ex)
+            {
+                answer.TrySetException(ex);
+                throw;
+            }
+        });
+        return answer.Task;
+    }
+
+    private void Enqueue(Action write)
+    {
+        var pending = _pending ?? throw new InvalidOperationException("Pipeline writes are only possible while a cmdlet block runs.");
+        try
+        {
+            pending.Add(write);
+        }
+        catch (InvalidOperationException)
+        {
+            // The queue is closed: the pipeline is stopping, so the work must stop too.
+            throw new OperationCanceledException(_stopping.Token);
+        }
+    }
+
+    private void RunBlock(Func<CancellationToken, Task> block)
+    {
+        _stopping.Token.ThrowIfCancellationRequested();
+        var pending = new BlockingCollection<Action>();
+        _pending = pending;
+        OnBlockStarting();
+        try
+        {
+            var work = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await block(_stopping.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        pending.CompleteAdding();
+                    }
+                },
+                _stopping.Token);
+
+            try
+            {
+                foreach (var write in pending.GetConsumingEnumerable(_stopping.Token))
+                {
+                    write();
+                }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch
+            {
+                // A write failed on this thread (a downstream command stopped the pipeline, -Confirm said
+                // "No to All" with an error...): the work has nobody left to write to.
+                _stopping.Cancel();
+                throw;
+            }
+
+            // The queue completes only when the task has ended, so this does not block.
+            Finish(work);
+        }
+        finally
+        {
+            _pending = null;
+            OnBlockFinished();
+        }
+    }
+
+    private void Finish(Task work)
+    {
+        var exception = work.Exception?.GetBaseException();
+        if (work.IsCanceled || (exception is OperationCanceledException && _stopping.IsCancellationRequested))
+        {
+            throw new PipelineStoppedException();
+        }
+
+        switch (exception)
+        {
+            case null:
+                return;
+            case CommsInviteException comms:
+                ThrowTerminatingError(ErrorRecords.From(comms));
+                return;
+            default:
+                ExceptionDispatchInfo.Capture(exception).Throw();
+                return;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

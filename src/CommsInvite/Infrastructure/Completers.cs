@@ -1,0 +1,68 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using CommsInvite.Core;
+using CommsInvite.Core.Calls;
+
+namespace CommsInvite.Commands.Infrastructure;
+
+/// <summary>Completes from a fixed list, case-insensitively, quoting when needed.</summary>
+public abstract class FixedListCompleter : IArgumentCompleter
+{
+    protected abstract IEnumerable<string> Values { get; }
+
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        foreach (var value in Values)
+        {
+            if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                var text = value.IndexOfAny(new[] { ' ', '.', '-' }) >= 0 ? "'" + value + "'" : value;
+                yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
+            }
+        }
+    }
+}
+
+/// <summary>-Environment: Global, USGov, USGovDoD, China, Emulator.</summary>
+public sealed class EnvironmentCompleter : FixedListCompleter
+{
+    protected override IEnumerable<string> Values => Enum.GetNames(typeof(CloudEnvironment));
+}
+
+/// <summary>-ApiVersion: v1.0, beta.</summary>
+public sealed class ApiVersionCompleter : FixedListCompleter
+{
+    protected override IEnumerable<string> Values => new[] { GraphApiVersion.V1, GraphApiVersion.Beta };
+}
+
+/// <summary>-CallId: the calls this session created or read, newest first.</summary>
+public sealed class CallIdCompleter : FixedListCompleter
+{
+    protected override IEnumerable<string> Values =>
+        SessionStore.Get(Runspace.DefaultRunspace)?.RecentCallIds ?? (IEnumerable<string>)Array.Empty<string>();
+}
+
+/// <summary>Parses -Environment text (completed by <see cref="EnvironmentCompleter"/>) with a stable error.</summary>
+public static class EnvironmentNames
+{
+    public static CloudEnvironment Parse(string? value)
+    {
+        if (value is not null && Enum.TryParse(value.Trim(), ignoreCase: true, out CloudEnvironment environment)
+            && Enum.IsDefined(typeof(CloudEnvironment), environment) && !int.TryParse(value, out _))
+        {
+            return environment;
+        }
+
+        throw new CommsValidationException(
+            ErrorIds.InvalidArgument,
+            "Environment",
+            $"'{value}' is not a cloud environment: use {string.Join(", ", Enum.GetNames(typeof(CloudEnvironment)))}.",
+            value);
+    }
+}
