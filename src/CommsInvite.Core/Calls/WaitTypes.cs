@@ -123,4 +123,10 @@ public sealed class InviteOutcome
 public interface IOperationNotificationSource
 {
     Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Also matches a completion that carries no operation id but this <paramref name="clientContext"/> on the same
+    /// call (the service reports multi-participant invites on <c>.../operations/participants</c> with <c>id: null</c>).
+    /// </summary>
+    Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, string? clientContext, TimeSpan timeout, CancellationToken cancellationToken);
 }
