@@ -144,8 +144,10 @@ public sealed class InviteWaiter
 
     private async Task<InviteOutcome?> NotifiedAsync(InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees, IOperationNotificationSource source, TimeSpan timeout, TimeSpan started, Stopwatch clock, CancellationToken cancellationToken)
     {
-        // The client context lets id-less completions (multi-participant invites) match too.
-        var final = await source.WaitForOperationAsync(operation.CallId!, operation.Id!, operation.ClientContext, timeout, cancellationToken).ConfigureAwait(false);
+        // With the client context, id-less completions (multi-participant invites) match too.
+        var final = source is IClientContextNotificationSource byContext
+            ? await byContext.WaitForOperationAsync(operation.CallId!, operation.Id!, operation.ClientContext, timeout, cancellationToken).ConfigureAwait(false)
+            : await source.WaitForOperationAsync(operation.CallId!, operation.Id!, timeout, cancellationToken).ConfigureAwait(false);
         if (final is null)
         {
             return null;
