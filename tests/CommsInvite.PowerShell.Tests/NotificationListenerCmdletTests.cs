@@ -262,6 +262,39 @@ public sealed class NotificationListenerCmdletTests
     }
 
     [Fact]
+    public async Task WithoutAConnection_TheListenerValidatesAgainstTheGivenIssuer()
+    {
+        // A bot host that only listens: its own app id and an issuer of the test's own (OpenID configuration + JWKS
+        // over loopback HTTP), so the non-emulator path runs: plain HttpClient, keys fetched at start.
+        using var rsa = RSA.Create(2048);
+        var key = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa) { KeyId = "engine-issuer" };
+        await using var issuer = await LoopbackIssuer.StartAsync(key);
+        var appId = Guid.NewGuid().ToString();
+        using var session = new PowerShellSession();
+        session.ImportModule();
+
+        var uri = (Uri)session.Run(
+                "$listener = Start-CsGraphNotificationListener -AppId $args[0] -OpenIdConfigurationUri $args[1] -Issuer 'https://issuer.example' -ErrorAction Stop; $listener.Uri",
+                appId, issuer.ConfigurationUri)
+            .ThrowOnError().Output.Single().BaseObject;
+        try
+        {
+            var body = NotificationPosts.OperationCompleted(Guid.NewGuid().ToString(), "op-1");
+            Assert.Equal(202, await NotificationPosts.PostAsync(uri, LoopbackIssuer.Token(key, "https://issuer.example", appId, DateTime.UtcNow.AddHours(1)), body));
+            Assert.Equal(401, await NotificationPosts.PostAsync(uri, LoopbackIssuer.Token(key, "https://issuer.example", appId, DateTime.UtcNow.AddHours(-1)), body));
+            Assert.Equal(401, await NotificationPosts.PostAsync(uri, LoopbackIssuer.Token(key, "https://api.botframework.com", appId, DateTime.UtcNow.AddHours(1)), body));
+
+            Assert.Equal(new Dictionary<string, long> { ["Expired"] = 1, ["WrongIssuer"] = 1 }, NotificationPosts.Rejections(session, "listener"));
+            Assert.Equal(appId, session.Run("$listener.AppId").ThrowOnError().Output.Single().ToString());
+            Assert.True(issuer.Requests >= 2); // configuration and keys were really fetched
+        }
+        finally
+        {
+            session.Run("Stop-CsGraphNotificationListener");
+        }
+    }
+
+    [Fact]
     public void WhatIf_StartsNothing_AndStopWithoutListener_IsQuiet()
     {
         using var session = _emulator.ConnectedSession();
@@ -319,5 +352,84 @@ public sealed class NotificationListenerCmdletTests
 
         // A PFX round trip gives a certificate whose key SslStream can use on every platform.
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+    }
+
+    /// <summary>An OpenID configuration and JWKS served over http://127.0.0.1 by HttpListener.</summary>
+    private sealed class LoopbackIssuer : IAsyncDisposable
+    {
+        private readonly HttpListener _http;
+        private readonly Task _loop;
+        private int _requests;
+
+        private LoopbackIssuer(HttpListener http, string configuration, string keys)
+        {
+            _http = http;
+            _loop = Task.Run(async () =>
+            {
+                while (_http.IsListening)
+                {
+                    HttpListenerContext context;
+                    try
+                    {
+                        context = await _http.GetContextAsync();
+                    }
+                    catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                    {
+                        return;
+                    }
+
+                    Interlocked.Increment(ref _requests);
+                    var bytes = System.Text.Encoding.UTF8.GetBytes(context.Request.Url!.AbsolutePath.EndsWith("/keys", StringComparison.Ordinal) ? keys : configuration);
+                    context.Response.ContentType = "application/json";
+                    context.Response.ContentLength64 = bytes.Length;
+                    await context.Response.OutputStream.WriteAsync(bytes);
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public Uri ConfigurationUri { get; private init; } = null!;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public static Task<LoopbackIssuer> StartAsync(Microsoft.IdentityModel.Tokens.RsaSecurityKey key)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var prefix = $"http://127.0.0.1:{port}/";
+            var http = new HttpListener();
+            http.Prefixes.Add(prefix);
+            http.Start();
+            var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromRSASecurityKey(
+                new Microsoft.IdentityModel.Tokens.RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
+            var keys = System.Text.Json.JsonSerializer.Serialize(new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = jwk.Kid, n = jwk.N, e = jwk.E } } });
+            var configuration = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["issuer"] = "https://issuer.example",
+                ["jwks_uri"] = prefix + "keys",
+                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            });
+            return Task.FromResult(new LoopbackIssuer(http, configuration, keys) { ConfigurationUri = new Uri(prefix + ".well-known/openid-configuration") });
+        }
+
+        public static string Token(Microsoft.IdentityModel.Tokens.SecurityKey key, string issuer, string audience, DateTime expires) =>
+            new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+            {
+                Issuer = issuer,
+                Audience = audience,
+                IssuedAt = expires.AddHours(-2),
+                NotBefore = expires.AddHours(-2),
+                Expires = expires,
+                SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
+            });
+
+        public async ValueTask DisposeAsync()
+        {
+            _http.Stop();
+            _http.Close();
+            await _loop;
+        }
     }
 }
