@@ -282,3 +282,45 @@ Describe 'Inviting participants' {
         (Get-CsGraphCallParticipant -CallId $call.Id | Out-String -Width 400) | Should -BeLike '*Joined*'
     }
 }
+
+Describe 'API versions and faults' {
+    BeforeAll {
+        Connect-Emulator
+    }
+
+    AfterAll {
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Connection.adminEndpoint)/faults" -SkipCertificateCheck
+        Disconnect-CsGraph
+    }
+
+    It 'invites through beta with -ApiVersion beta' {
+        $call = New-CsGraphCall -CallbackUri $CallbackUri -ThreadId '19:meeting_beta@thread.v2' -ApiVersion beta -ErrorAction Stop
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[4] -ApiVersion beta -ErrorAction Stop |
+            Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $outcome.Status | Should -Be 'Completed'
+        $outcome.Operation.ApiVersion | Should -Be 'beta'
+    }
+
+    It 'retries a throttled invite after its Retry-After' {
+        $call = New-TestCall 'throttle'
+        $rule = @{ route = 'participants/invite'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 1; count = 1 } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($Connection.adminEndpoint)/faults" -Body $rule -ContentType 'application/json' -SkipCertificateCheck
+
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[5] -Wait -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $outcome.Status | Should -Be 'Completed'
+    }
+
+    It 'gives Throttled with the request ids when retries are off' {
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -MaxRetryCount 0 -ErrorAction Stop
+        $call = New-TestCall 'throttle-off'
+        $rule = @{ route = 'participants/invite'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 1; count = 1 } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($Connection.adminEndpoint)/faults" -Body $rule -ContentType 'application/json' -SkipCertificateCheck
+
+        $result = Invoke-Captured { Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'Throttled,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $result.Errors[0].ErrorDetails.Message | Should -BeLike '*client-request-id*'
+        Connect-Emulator
+    }
+}
