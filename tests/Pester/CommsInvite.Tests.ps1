@@ -31,8 +31,8 @@ BeforeAll {
         PassThru               = $true
         RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
         RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
+        NoNewWindow            = $true
     }
-    if ($IsWindows) { $startArguments['WindowStyle'] = 'Hidden' }
     $script:EmulatorProcess = Start-Process @startArguments
 
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
@@ -70,20 +70,20 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function script:Get-EmulatorStats {
+    function Get-EmulatorStats {
         Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
     }
 
-    function script:Connect-Emulator {
+    function Connect-Emulator {
         Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
     }
 
-    function script:New-TestCall([string]$Thread) {
+    function New-TestCall([string]$Thread) {
         New-CsGraphCall -CallbackUri $CallbackUri -ThreadId "19:meeting_$Thread@thread.v2" -ErrorAction Stop
     }
 
     # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
-    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
+    function Invoke-Captured([scriptblock]$ScriptBlock) {
         $output = [System.Collections.Generic.List[object]]::new()
         $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
         try {
@@ -320,7 +320,7 @@ Describe 'API versions and faults' {
         $result.Errors.Count | Should -Be 1
         $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'Throttled,*'
         $result.Errors[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
-        $result.Errors[0].ErrorDetails.Message | Should -BeLike '*client-request-id*'
+        "$($result.Errors[0].ErrorDetails.Message) $($result.Errors[0].Exception.Message)" | Should -BeLike "*client-request-id*"
         Connect-Emulator
     }
 }
