@@ -11,13 +11,14 @@ using Xunit;
 namespace CommsInvite.Core.Tests.Integration;
 
 /// <summary>The seeds' example 4 as one pipeline, against an emulator of its own (it changes seats and numbers).</summary>
-public sealed class ProvisioningTests : IAsyncLifetime
+public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposable
 {
-    private readonly EmulatorFixture _emulator = new();
+    private readonly EmulatorFixture _emulator;
 
-    public Task InitializeAsync() => _emulator.InitializeAsync();
+    // Fault rules are emulator-wide: each test starts and ends with none.
+    public void Dispose() => _emulator.Server.Faults.Clear();
 
-    public Task DisposeAsync() => _emulator.DisposeAsync();
+    public ProvisioningTests(EmulatorFixture emulator) => _emulator = emulator;
 
     private static string NewUpn() => $"bot-{Guid.NewGuid():N}@contoso.onmicrosoft.com";
 
@@ -25,6 +26,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     public async Task New_instance_to_pstn_invite_and_a_rerun_changes_nothing()
     {
         using var connection = await _emulator.ConnectAsync();
+        connection.Numbers.OperationPollInterval = TimeSpan.FromMilliseconds(100);
         var upn = NewUpn();
 
         // 1. Application instance, synced (the emulator answers 202 until it has replicated).
@@ -82,6 +84,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     public async Task Provisioning_failures_have_clear_error_ids()
     {
         using var connection = await _emulator.ConnectAsync();
+        connection.Numbers.OperationPollInterval = TimeSpan.FromMilliseconds(100);
         var upn = NewUpn();
         var instance = await connection.ApplicationInstances.CreateAsync(upn, "Bot", connection.Context.ClientId!);
 
