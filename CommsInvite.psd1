@@ -21,6 +21,9 @@
         'New-CsGraphInvitationParticipant'
         'Invoke-CsGraphParticipantInvite'
         'Wait-CsGraphInviteOperation'
+        'ConvertFrom-CsGraphNotification'
+        'Start-CsGraphNotificationListener'
+        'Stop-CsGraphNotificationListener'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -24,7 +24,7 @@ namespace CommsInvite.Core.Notifications;
 /// Answers: 202 accepted, 401 bad token, 503 issuer keys unreachable (Graph retries), 400 malformed body,
 /// 404 other paths, 405 other methods, 413 too large.
 /// </remarks>
-public sealed class NotificationListener : IOperationNotificationSource, IDisposable
+public sealed class NotificationListener : IClientContextNotificationSource, IDisposable
 {
     private readonly NotificationListenerOptions _options;
     private readonly NotificationTokenValidator _validator;

@@ -384,7 +384,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     [Fact]
     public async Task HttpsWithTheGivenCertificateServesAPinnedClient()
     {
-        using var certificate = TestCertificates.CreateLoopbackServerCertificate();
+        var certificate = TestCertificates.SharedLoopbackCertificate;
         await using var listener = new ListenerScope(await StartListenerAsync(new NotificationListenerOptions { Certificate = certificate }));
         using var pinned = TestCertificates.PinnedClient(certificate.Thumbprint);
 
@@ -448,6 +448,29 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     }
 
     [Fact]
+    public async Task AnUnreachableIssuerGets503SoTheServiceRetries()
+    {
+        await using var issuer = await OpenIdTestServer.StartAsync(_issuer.IssuerKey);
+        using var http = issuer.CreatePinnedClient();
+        issuer.Available = false;
+        var validator = new NotificationTokenValidator(issuer.ValidatorOptions(minimumRefresh: TimeSpan.Zero), http);
+        await using var listener = new ListenerScope(await NotificationListener.StartAsync(
+            new NotificationListenerOptions { FetchKeysOnStart = false }, validator));
+
+        using var response = await PostAsync(SeedOperationCompleted(), _issuer.ValidToken(), listener.Value.Uri);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(1, listener.Value.GetStatistics().Rejected(ListenerRejectionReason.KeysUnavailable));
+        Assert.Empty(listener.Value.Peek());
+
+        // Once the issuer is back, the same notification is accepted.
+        issuer.Available = true;
+        using var retried = await PostAsync(SeedOperationCompleted(), _issuer.ValidToken(), listener.Value.Uri);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+    }
+
+    [Fact]
     public async Task StartingOnAPortInUseIsAClearError()
     {
         var error = await Assert.ThrowsAsync<CommsInviteException>(() =>
@@ -489,6 +512,51 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         Assert.EndsWith("/bot/callback", listener.Value.Uri.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Accepted, custom.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, defaultPath.StatusCode);
+    }
+
+    [Fact]
+    public async Task LogsAndStatisticsNeverContainTokensOrBodies()
+    {
+        var log = new RecordingLogSink();
+        var validator = new NotificationTokenValidator(_issuer.Server.ValidatorOptions(), _issuer.Http);
+        await using var listener = new ListenerScope(await NotificationListener.StartAsync(new NotificationListenerOptions(), validator, log, ownsValidator: true));
+        var tokens = new[] { _issuer.ValidToken(), MakeToken("forged")!, MakeToken("expired")!, MakeToken("wrong-audience")! };
+        const string secretishBody = "{\"value\":[{\"resource\":\"/communications/calls/c1/participants\",\"resourceData\":\"top-secret-body\"}]}";
+
+        foreach (var token in tokens)
+        {
+            using var response = await PostAsync(SeedOperationCompleted(), token, listener.Value.Uri);
+        }
+
+        using (var malformed = await PostAsync(secretishBody, tokens[0], listener.Value.Uri))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+
+        var text = string.Join("\n", log.Lines) + "\n" + string.Join("\n", listener.Value.GetStatistics().RecentRejections);
+        Assert.Contains("(BadSignature)", text, StringComparison.Ordinal);
+        Assert.Contains("(Expired)", text, StringComparison.Ordinal);
+        Assert.Contains("(MalformedBody)", text, StringComparison.Ordinal);
+        foreach (var token in tokens)
+        {
+            Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Split('.')[2], text, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("top-secret-body", text, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingLogSink : ILogSink
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines.ToArray();
+
+        public void Verbose(string message) => _lines.Enqueue("VERBOSE " + message);
+
+        public void Debug(string message) => _lines.Enqueue("DEBUG " + message);
+
+        public void Warning(string message) => _lines.Enqueue("WARNING " + message);
     }
 
     /// <summary>Stops a listener a test started itself.</summary>
