@@ -16,6 +16,7 @@ internal sealed record RunSettings
     public int WaitPollSamples { get; init; }
     public int WaitNotificationSamples { get; init; }
     public int WaitEnginePollSamples { get; init; }
+    public int WaitEngineNotificationSamples { get; init; }
     public bool IncludeEngine { get; init; } = true;
     public bool Diagnose { get; init; }
 
@@ -34,6 +35,7 @@ internal sealed record RunSettings
         WaitPollSamples = 30,
         WaitNotificationSamples = 50,
         WaitEnginePollSamples = 15,
+        WaitEngineNotificationSamples = 30,
     };
 
     public static RunSettings QuickRun => new()
@@ -51,5 +53,6 @@ internal sealed record RunSettings
         WaitPollSamples = 3,
         WaitNotificationSamples = 5,
         WaitEnginePollSamples = 2,
+        WaitEngineNotificationSamples = 3,
     };
 }

@@ -89,11 +89,33 @@ internal static class WaitBenchmark
 
                 if (engine.HasCommand("Start-CsGraphNotificationListener"))
                 {
-                    result.Skipped.Add("engineNotification: Start-CsGraphNotificationListener exists but this benchmark does not drive it yet");
+                    var started = await engine.InvokeAsync(ps => ps.AddCommand("Start-CsGraphNotificationListener").AddParameter("ErrorAction", "Stop"));
+                    var uri = started.Count == 1 ? started[0].Properties["Uri"]?.Value?.ToString() : null;
+                    if (uri is null) throw new InvalidOperationException("Start-CsGraphNotificationListener emitted no listener.");
+                    try
+                    {
+                        log($"  Wait-CsGraphInviteOperation -Strategy Notification (listener at {uri}): {settings.WaitEngineNotificationSamples} samples");
+                        result.Cases.Add(await MeasureAsync(harness, "engineNotification", "Wait-CsGraphInviteOperation (notification listener)", "Notification", null, settings.WaitEngineNotificationSamples, random, async (callId, ct) =>
+                        {
+                            var operation = await engine.InvokeAsync(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite").AddParameter("CallId", callId).AddParameter("UserId", new[] { user }));
+                            if (operation.Count != 1) throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {operation.Count} objects.");
+                            return async () =>
+                            {
+                                var outcome = await engine.InvokeAsync(ps => ps.AddCommand("Wait-CsGraphInviteOperation").AddParameter("Operation", operation[0])
+                                    .AddParameter("Strategy", "Notification").AddParameter("Timeout", TimeSpan.FromSeconds(30)));
+                                return outcome.Count == 1 && outcome[0].Properties["Status"]?.Value?.ToString() == "Completed"
+                                    && outcome[0].Properties["Source"]?.Value?.ToString() == "Notification";
+                            };
+                        }, callbackUri: uri, cancellationToken));
+                    }
+                    finally
+                    {
+                        await engine.InvokeAsync(ps => ps.AddCommand("Stop-CsGraphNotificationListener"), throwOnError: false);
+                    }
                 }
                 else
                 {
-                    result.Skipped.Add("engineNotification: the module has no Start-CsGraphNotificationListener / Wait-CsGraphInviteOperation -Strategy yet (issue 4), so Wait-CsGraphInviteOperation can only poll");
+                    result.Skipped.Add("engineNotification: the module has no Start-CsGraphNotificationListener yet, so Wait-CsGraphInviteOperation can only poll");
                 }
             }
         }
