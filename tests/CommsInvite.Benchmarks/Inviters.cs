@@ -179,6 +179,7 @@ internal sealed class RawHttpInviter : IInviter
     private readonly HttpClient _http;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly bool _graphPipeline;
+    private static readonly bool LinkedTimeoutLikeCore = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_CORE_TIMEOUT") == "1";
     private static readonly bool HeadersLikeCore = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_CORE_HEADERS") != "0";
 
     private RawHttpInviter(HttpClient http, string token, bool graphPipeline)
@@ -219,7 +220,14 @@ internal sealed class RawHttpInviter : IInviter
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         }
 
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var attempt = _graphPipeline && LinkedTimeoutLikeCore ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        attempt?.CancelAfter(TimeSpan.FromSeconds(100));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt?.Token ?? cancellationToken).ConfigureAwait(false);
+        if (_graphPipeline && LinkedTimeoutLikeCore)
+        {
+            _ = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (response.StatusCode != HttpStatusCode.OK || response.Headers.Location is not { } location)
         {
             throw new InvalidOperationException($"The raw invite got {(int)response.StatusCode}.");
