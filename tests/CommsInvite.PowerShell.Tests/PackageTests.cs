@@ -1,0 +1,161 @@
+using System.IO.Compression;
+using System.Management.Automation;
+using System.Xml.Linq;
+using CommsInvite.Packaging;
+using CommsInvite.PowerShell.Tests.Infrastructure;
+using Xunit;
+
+namespace CommsInvite.PowerShell.Tests;
+
+/// <summary>Packs the built module once into a temporary folder; the tests read that one package.</summary>
+public sealed class PackageFixture : IDisposable
+{
+    public PackageFixture()
+    {
+        Folder = Directory.CreateTempSubdirectory("CommsInvite.PackageTests.").FullName;
+        PackagePath = ModulePackager.Create(ModuleLayout.ModuleFolder, Folder);
+    }
+
+    public string Folder { get; }
+
+    public string PackagePath { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A module imported from the extracted package may still hold its DLLs open on Windows.
+        }
+    }
+}
+
+public sealed class PackageTests : IClassFixture<PackageFixture>
+{
+    private static readonly XNamespace Nuspec = "http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd";
+    private readonly PackageFixture _package;
+
+    public PackageTests(PackageFixture package) => _package = package;
+
+    [Fact]
+    public void Package_IsNamedAfterTheManifest_IdAndVersion()
+    {
+        Assert.Equal($"CommsInvite.{ModuleLayout.ModuleVersion}.nupkg", Path.GetFileName(_package.PackagePath));
+    }
+
+    [Fact]
+    public void FileList_HasTheModuleFiles_AndNoMarkdownOrPdb()
+    {
+        using var zip = ZipFile.OpenRead(_package.PackagePath);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+
+        Assert.Contains("CommsInvite.nuspec", names);
+        Assert.Contains("CommsInvite.psd1", names);
+        Assert.Contains("CommsInvite.psm1", names);
+        Assert.Contains("CommsInvite.Format.ps1xml", names);
+        Assert.Contains("en-US/CommsInvite.dll-Help.xml", names);
+        Assert.Contains("en-US/about_CommsInvite.help.txt", names);
+        Assert.Contains("bin/CommsInvite.dll", names);
+        Assert.Contains("bin/CommsInvite.Core.dll", names);
+        Assert.Contains("bin/Microsoft.Identity.Client.dll", names);
+        Assert.Contains("bin/loader/net8.0/CommsInvite.Loader.dll", names);
+        Assert.Contains("bin/loader/netstandard2.0/CommsInvite.Loader.dll", names);
+        Assert.Contains("[Content_Types].xml", names);
+        Assert.Contains("_rels/.rels", names);
+        Assert.DoesNotContain(names, n => n.EndsWith(".md", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(names, n => n.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(names, n => n.StartsWith("help/", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(names, n => n.EndsWith("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase));
+
+        // Every file of the built module folder is in the package, byte for byte.
+        foreach (var file in ModulePackager.PackageFiles(ModuleLayout.ModuleFolder))
+        {
+            var entry = zip.GetEntry(file);
+            Assert.True(entry is not null, $"{file} is missing from the package");
+            Assert.Equal(new FileInfo(Path.Combine(ModuleLayout.ModuleFolder, file)).Length, entry!.Length);
+        }
+    }
+
+    [Fact]
+    public void Nuspec_MatchesTheManifest()
+    {
+        using var session = new PowerShellSession();
+        var manifest = Assert.IsType<PSModuleInfo>(Assert.Single(
+            session.Run("Test-ModuleManifest -Path $args[0] -ErrorAction Stop", ModuleLayout.BuiltManifestPath).ThrowOnError().Output).BaseObject);
+
+        using var zip = ZipFile.OpenRead(_package.PackagePath);
+        using var stream = zip.GetEntry("CommsInvite.nuspec")!.Open();
+        var metadata = XDocument.Load(stream).Root!.Element(Nuspec + "metadata")!;
+        string Field(string name) => metadata.Element(Nuspec + name)?.Value ?? throw new Xunit.Sdk.XunitException($"nuspec has no <{name}>");
+
+        Assert.Equal("CommsInvite", Field("id"));
+        Assert.Equal(manifest.Version.ToString(), Field("version"));
+        Assert.Equal(manifest.Author, Field("authors"));
+        Assert.Equal(manifest.Description, Field("description"));
+        Assert.Equal(manifest.ProjectUri!.AbsoluteUri, Field("projectUrl"));
+        Assert.Equal(manifest.LicenseUri!.AbsoluteUri, Field("licenseUrl"));
+        Assert.Equal(manifest.ReleaseNotes, Field("releaseNotes"));
+        Assert.Equal(manifest.Copyright, Field("copyright"));
+
+        var tags = Field("tags").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("PSModule", tags);
+        Assert.All(manifest.Tags, tag => Assert.Contains(tag, tags));
+        Assert.All(ModuleLayout.ManifestCmdlets, cmdlet => Assert.Contains("PSCmdlet_" + cmdlet, tags));
+    }
+
+    [Fact]
+    public void Manifest_HasWhatTheGalleryRequires()
+    {
+        using var session = new PowerShellSession();
+        var info = Assert.IsType<PSModuleInfo>(Assert.Single(
+            session.Run("Test-ModuleManifest -Path $args[0] -ErrorAction Stop", ModuleLayout.BuiltManifestPath).ThrowOnError().Output).BaseObject);
+
+        Assert.NotEqual(Guid.Empty, info.Guid);
+        Assert.False(string.IsNullOrWhiteSpace(info.Author));
+        Assert.False(string.IsNullOrWhiteSpace(info.Description));
+        Assert.Equal(new Version(5, 1), info.PowerShellVersion);
+        Assert.Equal(new[] { "Core", "Desktop" }, info.CompatiblePSEditions.OrderBy(e => e).ToArray());
+        Assert.NotEmpty(info.Tags);
+        Assert.DoesNotContain(info.Tags, t => t.Contains(' '));
+        Assert.NotNull(info.ProjectUri);
+        Assert.NotNull(info.LicenseUri);
+        Assert.False(string.IsNullOrWhiteSpace(info.ReleaseNotes));
+
+        // Explicit lists, no wildcards: the gallery and command discovery read them without loading the module.
+        var text = File.ReadAllText(ModuleLayout.SourceManifestPath);
+        Assert.DoesNotContain("'*'", text);
+        Assert.Equal(ModuleLayout.ManifestCmdlets.OrderBy(c => c), info.ExportedCmdlets.Keys.OrderBy(c => c));
+    }
+
+    [Fact]
+    public void ExtractedPackage_ImportsAndHasHelp_AsInstallPSResourceLeavesIt()
+    {
+        // Install-PSResource from a folder repository unpacks the .nupkg to <modules>/CommsInvite/<version>/.
+        var modules = Path.Combine(_package.Folder, "Modules");
+        var target = Path.Combine(modules, "CommsInvite", ModuleLayout.ModuleVersion);
+        ZipFile.ExtractToDirectory(_package.PackagePath, target);
+        foreach (var packagingPart in new[] { "[Content_Types].xml", "_rels", "package" })
+        {
+            var path = Path.Combine(target, packagingPart);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            if (File.Exists(path)) File.Delete(path);
+        }
+
+        using var session = new PowerShellSession();
+        var result = session.Run(
+            "$env:PSModulePath = $args[0] + [System.IO.Path]::PathSeparator + $env:PSModulePath; " +
+            "Import-Module -Name CommsInvite -RequiredVersion $args[1] -ErrorAction Stop; " +
+            "(Get-Module CommsInvite).ModuleBase; @((Get-Module CommsInvite).ExportedCmdlets.Keys).Count; (Get-Help Invoke-CsGraphParticipantInvite).Synopsis; " +
+            "New-CsGraphInvitationParticipant -PhoneNumber +12345678901 | ForEach-Object { $_.Identity.Kind }",
+            modules, ModuleLayout.ModuleVersion).ThrowOnError();
+
+        var values = result.Output.Select(o => o.BaseObject.ToString()).ToList();
+        Assert.Equal(Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(values[0]!).TrimEnd(Path.DirectorySeparatorChar));
+        Assert.Equal(ModuleLayout.ManifestCmdlets.Count.ToString(), values[1]);
+        Assert.StartsWith("Invites users", values[2]);
+        Assert.Equal("phone", values[3], ignoreCase: true);
+    }
+}
