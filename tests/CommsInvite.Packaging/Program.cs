@@ -4,6 +4,15 @@ using CommsInvite.Packaging;
 // Usage: CommsInvite.Packaging [-module out/CommsInvite/<ver>] [-output out/packages]
 // Packs the built module folder into <output>/CommsInvite.<ver>.nupkg for a PowerShell Gallery or a local folder
 // repository. `dotnet build tests/CommsInvite.Packaging -t:PackModule` builds the module first, then runs this.
+//        CommsInvite.Packaging -import-check MODULES_FOLDER
+// Imports CommsInvite by name from MODULES_FOLDER (put first on PSModulePath), as a user would after
+// Install-PSResource, in this fresh process, and prints ModuleBase, the exported cmdlet count and a help synopsis.
+// The package tests run it as a child process: one process must not load two copies of the module.
+if (args.Length == 2 && args[0].Equals("-import-check", StringComparison.OrdinalIgnoreCase))
+{
+    return ImportCheck.Run(Path.GetFullPath(args[1]));
+}
+
 string? moduleFolder = null;
 string? output = null;
 for (var i = 0; i < args.Length; i++)

@@ -144,15 +144,21 @@ public sealed class PackageTests : IClassFixture<PackageFixture>
             if (File.Exists(path)) File.Delete(path);
         }
 
-        using var session = new PowerShellSession();
-        var result = session.Run(
-            "$env:PSModulePath = $args[0] + [System.IO.Path]::PathSeparator + $env:PSModulePath; " +
-            "Import-Module -Name CommsInvite -RequiredVersion $args[1] -ErrorAction Stop; " +
-            "(Get-Module CommsInvite).ModuleBase; @((Get-Module CommsInvite).ExportedCmdlets.Keys).Count; (Get-Help Invoke-CsGraphParticipantInvite).Synopsis; " +
-            "New-CsGraphInvitationParticipant -PhoneNumber +12345678901 | ForEach-Object { $_.Identity.Kind }",
-            modules, ModuleLayout.ModuleVersion).ThrowOnError();
+        // In a child process: the engine caches cmdlet metadata by type name, so one process that loads two copies of
+        // the module (out/ and this one) confuses them. A user's session loads one.
+        var tool = Path.Combine(AppContext.BaseDirectory, "CommsInvite.Packaging.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(tool);
+        start.ArgumentList.Add("-import-check");
+        start.ArgumentList.Add(modules);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"import check failed ({process.ExitCode}): {stderr.Result}\n{stdout.Result}");
 
-        var values = result.Output.Select(o => o.BaseObject.ToString()).ToList();
+        var values = stdout.Result.Replace("\r\n", "\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, values.Length);
         Assert.Equal(Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(values[0]!).TrimEnd(Path.DirectorySeparatorChar));
         Assert.Equal(ModuleLayout.ManifestCmdlets.Count.ToString(), values[1]);
         Assert.StartsWith("Invites users", values[2]);
