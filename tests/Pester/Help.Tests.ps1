@@ -110,7 +110,8 @@ Describe 'Package' {
         try {
             $found = Find-PSResource -Name CommsInvite -Repository $repositoryName
             $found.Version.ToString() | Should -Be $ModuleVersion
-            $found.Tags | Should -Contain 'PSModule'
+            $found.Name | Should -Be 'CommsInvite'
+            $found.Description | Should -Be (Test-ModuleManifest -Path $ManifestPath).Description
 
             Install-PSResource -Name CommsInvite -Version $ModuleVersion -Repository $repositoryName -Scope CurrentUser -TrustRepository -Reinstall
             $installed = Get-InstalledPSResource -Name CommsInvite -Version $ModuleVersion
