@@ -107,6 +107,39 @@ public sealed class PackageTests : IClassFixture<PackageFixture>
     }
 
     [Fact]
+    public void NuGetsOwnReader_ReadsThePackage()
+    {
+        // PSResourceGet and PowerShellGet read packages with NuGet.Packaging; the .NET SDK running these tests ships it.
+        var sdkFolder = NuGetFromSdk.Folder();
+        var context = new NuGetFromSdk(sdkFolder);
+        var assembly = context.LoadFromAssemblyPath(Path.Combine(sdkFolder, "NuGet.Packaging.dll"));
+        var readerType = assembly.GetType("NuGet.Packaging.PackageArchiveReader", throwOnError: true)!;
+        // PackageArchiveReader(string filePath, <optional framework providers>): pass nulls for the optional ones.
+        var constructor = readerType.GetConstructors()
+            .Where(c => c.GetParameters() is { Length: > 0 } p && p[0].ParameterType == typeof(string) && p.Skip(1).All(x => x.IsOptional))
+            .OrderBy(c => c.GetParameters().Length)
+            .First();
+        var arguments = new object?[constructor.GetParameters().Length];
+        arguments[0] = _package.PackagePath;
+        var reader = (IDisposable)constructor.Invoke(arguments);
+        try
+        {
+            var nuspec = readerType.GetProperty("NuspecReader")!.GetValue(reader)!;
+            string Call(string method) => nuspec.GetType().GetMethod(method, Type.EmptyTypes)!.Invoke(nuspec, null)!.ToString()!;
+            Assert.Equal("CommsInvite", Call("GetId"));
+            Assert.Equal(ModuleLayout.ModuleVersion, Call("GetVersion"));
+            var files = ((IEnumerable<string>)readerType.GetMethod("GetFiles", Type.EmptyTypes)!.Invoke(reader, null)!).ToList();
+            Assert.Contains("bin/CommsInvite.dll", files);
+            Assert.Contains("en-US/CommsInvite.dll-Help.xml", files);
+        }
+        finally
+        {
+            reader.Dispose();
+            context.Unload();
+        }
+    }
+
+    [Fact]
     public void Manifest_HasWhatTheGalleryRequires()
     {
         using var session = new PowerShellSession();
@@ -163,5 +196,37 @@ public sealed class PackageTests : IClassFixture<PackageFixture>
         Assert.Equal(ModuleLayout.ManifestCmdlets.Count.ToString(), values[1]);
         Assert.StartsWith("Invites users", values[2]);
         Assert.Equal("phone", values[3], ignoreCase: true);
+    }
+}
+
+/// <summary>Loads the NuGet client assemblies of the .NET SDK that runs the tests, apart from the test's own.</summary>
+internal sealed class NuGetFromSdk : System.Runtime.Loader.AssemblyLoadContext
+{
+    private readonly string _folder;
+
+    public NuGetFromSdk(string folder)
+        : base("NuGetFromSdk", isCollectible: true) => _folder = folder;
+
+    /// <summary>&lt;dotnet root&gt;/sdk/&lt;newest&gt;/ holding NuGet.Packaging.dll.</summary>
+    public static string Folder()
+    {
+        var roots = new[]
+        {
+            Environment.GetEnvironmentVariable("DOTNET_ROOT"),
+            Path.GetDirectoryName(Environment.ProcessPath),
+            Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")),
+        };
+        var folder = roots.Where(r => !string.IsNullOrEmpty(r) && Directory.Exists(Path.Combine(r!, "sdk")))
+            .SelectMany(r => Directory.EnumerateDirectories(Path.Combine(r!, "sdk")))
+            .Where(d => File.Exists(Path.Combine(d, "NuGet.Packaging.dll")))
+            .OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version(0, 0))
+            .FirstOrDefault();
+        return folder ?? throw new Xunit.Sdk.XunitException("No .NET SDK folder with NuGet.Packaging.dll found beside the running dotnet.");
+    }
+
+    protected override System.Reflection.Assembly? Load(System.Reflection.AssemblyName assemblyName)
+    {
+        var path = Path.Combine(_folder, assemblyName.Name + ".dll");
+        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
     }
 }
