@@ -167,6 +167,23 @@ internal sealed class GraphHttpClient : IDisposable
             }
 
             var elapsed = attemptWatch.Elapsed;
+            var succeeded = attempt.Status is { } status2xx && (int)status2xx is >= 200 and < 300;
+            if (succeeded && attempt.Exception is not null && request.Safety == RequestSafety.NotIdempotent)
+            {
+                // The service acted (2xx) but its body was lost on the way: hand back what arrived (headers such as
+                // Location included) and let the caller decide; sending it again could act twice.
+                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)attempt.Status!.Value} in {elapsed.TotalMilliseconds:F0} ms with an unreadable body ({attempt.Exception.Message}) (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+                return new GraphResponse
+                {
+                    StatusCode = attempt.Status.Value,
+                    Body = string.Empty,
+                    Location = attempt.Location,
+                    RequestId = attempt.RequestId,
+                    ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
+                    RequestUri = request.Uri,
+                };
+            }
+
             if (attempt.Exception is null && attempt.Status is { } okStatus && (int)okStatus is >= 200 and < 300)
             {
                 _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)okStatus} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
@@ -303,6 +320,11 @@ internal sealed class GraphHttpClient : IDisposable
                 // The status line arrived, so the service saw the request; a broken body is a failed read, not a lost request.
                 result.Exception = bodyError;
             }
+            else if ((int)response.StatusCode is >= 200 and < 300 && !string.IsNullOrWhiteSpace(body) && !IsJson(body!))
+            {
+                // A truncated or non-JSON success body is as good as no answer: GETs are read again.
+                result.Exception = new System.IO.InvalidDataException($"The {(int)response.StatusCode} response body is not valid JSON ({body!.Length} characters).");
+            }
 
             return result;
         }
@@ -313,6 +335,19 @@ internal sealed class GraphHttpClient : IDisposable
         catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
         {
             return new AttemptResult { Exception = ex };
+        }
+    }
+
+    private static bool IsJson(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -64,6 +64,21 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Managed_identity_follows_the_emulator_it_is_pointed_at()
+    {
+        // Environment variables are process-wide: this test lives in the same collection as the other managed-identity test.
+        await using var second = await CommsInvite.Emulator.EmulatorServer.StartAsync(new CommsInvite.Emulator.EmulatorOptions { Port = 0 });
+        var secondInfo = EmulatorConnectionInfo.Load(second.ConnectionFilePath);
+
+        foreach (var info in new[] { secondInfo, _emulator.Connection })
+        {
+            using var connection = await GraphConnection.ConnectAsync(new ConnectionSettings { Environment = CloudEnvironment.Emulator, Emulator = info, Credential = new ManagedIdentityCredential() });
+            await connection.Calls.ListCallsAsync();
+            Assert.Equal(0, connection.Statistics.ForcedTokenRefreshes);
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_secret_fails_authentication_without_echoing_it()
     {
         var settings = _emulator.SecretSettings();
