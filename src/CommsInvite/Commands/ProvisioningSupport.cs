@@ -163,7 +163,7 @@ public abstract class ApplicationInstanceCmdlet : AsyncCmdlet
     private PipelineLogSink.Scope _logScope;
 
     /// <summary>How long a re-try loop waits between attempts against MicrosoftTeams.</summary>
-    internal static readonly TimeSpan TeamsRetryInterval = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan TeamsRetryInterval = TimeSpan.FromSeconds(2);
 
     protected bool UsesEmulator => _session is not null && _session.Connection.Context.Environment == CloudEnvironment.Emulator;
 
