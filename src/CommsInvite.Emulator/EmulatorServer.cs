@@ -73,7 +73,16 @@ public sealed class EmulatorServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(keys.TlsCertificate));
+            var tlsContext = keys.TlsContext;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = tlsContext,
+                    EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    ClientCertificateRequired = false,
+                }),
+            }));
         });
         builder.Services.AddSingleton(context);
         builder.Services.AddHttpClient();
