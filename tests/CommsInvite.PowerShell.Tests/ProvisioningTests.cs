@@ -69,7 +69,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
                 Set-CsPhoneNumberAssignment -TelephoneNumber $free.TelephoneNumber -NumberType CallingPlan -PassThru
             $bot
             $call = New-CsGraphCall -CallbackUri $CallbackUri -SourceApplicationInstanceId $bot.ObjectId
-            Invoke-CsGraphParticipantInvite -CallId $call.Id -PhoneNumber $bot.PhoneNumber | Wait-CsGraphInviteOperation -Timeout 30
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -PhoneNumber +14255550123 | Wait-CsGraphInviteOperation -Timeout 30
             $call.Id
             """,
             upn, EmulatorDefaults.ClientId, _emulator.CallbackUri).ThrowOnError();
@@ -97,7 +97,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
         var callId = result.Output[2].BaseObject.ToString()!;
         Assert.Equal(objectId, State.GetCall(callId)!.SourceApplicationInstanceId);
         var phone = Assert.Single(State.GetRoster(callId), r => r.IdentityKind == "phone");
-        Assert.Equal(number, phone.IdentityId);
+        Assert.Equal("+14255550123", phone.IdentityId);
         Assert.True(phone.Joined);
 
         // The sync waited for replication and said so.
@@ -385,5 +385,30 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
         Assert.All(result.Output.Skip(1), n => Assert.Equal("unassigned", Prop(n, "AssignmentStatus")));
         var formats = session.Run("(Get-Module CommsInvite).ExportedFormatFiles").ThrowOnError();
         Assert.Contains(formats.Output, f => f.ToString().EndsWith("CommsInvite.Provisioning.Format.ps1xml", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SkuPartNumber_TabCompletes_FromTheTenantsSubscriptions()
+    {
+        using var session = _emulator.ConnectedSession();
+        var skuReads = () => State.Stats.RequestsPerRoute.Where(r => r.Key.EndsWith("/subscribedSkus", StringComparison.Ordinal)).Sum(r => r.Value);
+        var before = skuReads();
+
+        var result = session.Run(
+            "$line = 'Set-CsGraphUserLicense -Identity x@contoso.com -SkuPartNumber MCOP'; [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches.CompletionText").ThrowOnError();
+
+        Assert.Equal(new[] { "MCOPSTN1", "MCOPSTN2" }, result.Output.Select(o => o.ToString()).OrderBy(t => t, StringComparer.Ordinal));
+        Assert.True(skuReads() > before);
+    }
+
+    [Fact]
+    public void NumberType_TabCompletes()
+    {
+        using var session = _emulator.ConnectedSession();
+
+        var result = session.Run(
+            "$line = 'Set-CsPhoneNumberAssignment -NumberType Dir'; [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches.CompletionText").ThrowOnError();
+
+        Assert.Equal("DirectRouting", Assert.Single(result.Output).ToString());
     }
 }

@@ -175,12 +175,12 @@ Describe 'Provisioning a PSTN bot against the emulator' {
 
         It 'lets a call owned by the instance invite a phone, which joins the roster' {
             $call = New-CsGraphCall -CallbackUri $CallbackUri -SourceApplicationInstanceId $Bot.ObjectId -ErrorAction Stop
-            $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -PhoneNumber $Bot.PhoneNumber -ErrorAction Stop |
+            $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -PhoneNumber '+14255550123' -ErrorAction Stop |
                 Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
             $outcome.Status | Should -Be 'Completed'
 
             $phone = Get-CsGraphCallParticipant -CallId $call.Id -ErrorAction Stop |
-                Where-Object { $_.Info.Identity.Phone.Id -eq $Bot.PhoneNumber }
+                Where-Object { $_.Info.Identity.Phone.Id -eq '+14255550123' }
             @($phone).Count | Should -Be 1
             $phone.MediaStreams.Count | Should -BeGreaterThan 0
         }
@@ -198,6 +198,12 @@ Describe 'Provisioning a PSTN bot against the emulator' {
             ($messages -join "`n") | Should -BeLike '*already synced*'
             ($messages -join "`n") | Should -BeLike '*already holds*MCOPSTN1*'
             ($messages -join "`n") | Should -BeLike "*$FreeNumber is already assigned*"
+        }
+
+        It 'completes -SkuPartNumber from the tenant''s subscriptions' {
+            $line = 'Set-CsGraphUserLicense -Identity x@contoso.com -SkuPartNumber MCOP'
+            $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object
+            $completions | Should -Be @('MCOPSTN1', 'MCOPSTN2')
         }
     }
 

@@ -12,7 +12,7 @@ namespace CommsInvite.Commands;
 /// Remove-CsPhoneNumberAssignment: takes a number (or, with -RemoveAll, every number) away from an account through
 /// Graph (numberAssignments/unassignNumber) and waits for the operation. A number that is not assigned is no change.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "CsPhoneNumberAssignment", DefaultParameterSetName = NumberSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "CsPhoneNumberAssignment", DefaultParameterSetName = NumberSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
 {
