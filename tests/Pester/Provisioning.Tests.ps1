@@ -30,8 +30,8 @@ BeforeAll {
         PassThru               = $true
         RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
         RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
+        NoNewWindow            = $true
     }
-    if ($IsWindows) { $startArguments['WindowStyle'] = 'Hidden' }
     $script:EmulatorProcess = Start-Process @startArguments
 
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
@@ -60,7 +60,7 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function script:Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
+    function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
         $parameters = @{ Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
         if ($Body) {
             $parameters.Method = 'Post'
@@ -71,7 +71,7 @@ BeforeAll {
     }
 
     # Requests that could change provisioning state: POST/PATCH/DELETE on /users and /admin/teams routes.
-    function script:Get-ProvisioningChangeCount {
+    function Get-ProvisioningChangeCount {
         $routes = (Invoke-EmulatorAdmin 'stats').requestsPerRoute
         $total = 0
         foreach ($property in $routes.PSObject.Properties) {
@@ -83,7 +83,7 @@ BeforeAll {
     }
 
     # Every Graph request (tokens and the admin endpoint left out).
-    function script:Get-GraphRequestCount {
+    function Get-GraphRequestCount {
         $routes = (Invoke-EmulatorAdmin 'stats').requestsPerRoute
         $total = 0
         foreach ($property in $routes.PSObject.Properties) {
@@ -92,19 +92,19 @@ BeforeAll {
         $total
     }
 
-    function script:New-TestUpn([string]$Prefix) {
+    function New-TestUpn([string]$Prefix) {
         "$Prefix-$([guid]::NewGuid().ToString('N').Substring(0, 8))@contoso.onmicrosoft.com"
     }
 
     # A number the tenant holds, unassigned, that no other test uses.
-    function script:New-FreeNumber {
+    function New-FreeNumber {
         $number = '+1206555' + (Get-Random -Minimum 1000 -Maximum 9999)
         $null = Invoke-EmulatorAdmin 'numbers' @{ telephoneNumber = $number; numberType = 'callingPlan' }
         $number
     }
 
     # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
-    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
+    function Invoke-Captured([scriptblock]$ScriptBlock) {
         $output = [System.Collections.Generic.List[object]]::new()
         $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
         try {
@@ -119,7 +119,7 @@ BeforeAll {
     }
 
     # The README pipeline, unchanged.
-    function script:Invoke-ProvisionPipeline {
+    function Invoke-ProvisionPipeline {
         [CmdletBinding()]
         param([string]$Upn, [string]$Number)
         New-CsOnlineApplicationInstance -UserPrincipalName $Upn -DisplayName 'PSTN bot' -ApplicationId $AppId |
