@@ -14,17 +14,21 @@ using Xunit.Abstractions;
 namespace CommsInvite.Core.Tests.Integration;
 
 /// <summary>Fault injection on the emulator: retries follow the rules and nobody is invited twice or lost.</summary>
-public sealed class FaultTests : IAsyncLifetime
+public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
 {
     private const string InviteRoute = "/participants/invite$";
-    private readonly EmulatorFixture _emulator = new();
+    private readonly EmulatorFixture _emulator;
     private readonly ITestOutputHelper _output;
 
-    public FaultTests(ITestOutputHelper output) => _output = output;
+    public FaultTests(EmulatorFixture emulator, ITestOutputHelper output)
+    {
+        _emulator = emulator;
+        _output = output;
+        _emulator.Server.Faults.Clear();
+    }
 
-    public Task InitializeAsync() => _emulator.InitializeAsync();
-
-    public Task DisposeAsync() => _emulator.DisposeAsync();
+    // Fault rules are emulator-wide: each test starts and ends with none.
+    public void Dispose() => _emulator.Server.Faults.Clear();
 
     private static RetryPolicy FastPolicy => RetryPolicy.Default with { BaseDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(3), MaxRetries = 6 };
 
@@ -143,12 +147,14 @@ public sealed class FaultTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.Calls.GetCallAsync(call.Id!, cancellationToken: cancel.Token));
     }
 
+    // expiredToken stays out of the random mixes: a second 401 right after a forced token refresh is, by design, a real
+    // failure (the token is refreshed once per request), and random injection can hit one request twice.
     public static TheoryData<string, FaultRule[], int> Mixes() => new()
     {
         { "throttle+unavailable", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Throttle, RetryAfterSeconds = 0, Probability = 0.25 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Unavailable, RetryAfterSeconds = 0, Probability = 0.15 } }, 1 },
         { "resets", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetBefore, Probability = 0.15 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetAfter, Probability = 0.2 }, new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.ResetAfter, Probability = 0.1 } }, 1 },
         { "broken answers", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Truncate, Probability = 0.15 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.NonJson, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.GatewayTimeout, Probability = 0.1 }, new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.Truncate, Probability = 0.1 } }, 1 },
-        { "everything, two per invite", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Throttle, RetryAfterSeconds = 0, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetAfter, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetBefore, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Unavailable, Probability = 0.05 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ExpiredToken, Probability = 0.05 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Latency, LatencyMs = 20, Probability = 0.1 } }, 2 },
+        { "everything, two per invite", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Throttle, RetryAfterSeconds = 0, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetAfter, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetBefore, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Unavailable, Probability = 0.05 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Latency, LatencyMs = 20, Probability = 0.1 } }, 2 },
     };
 
     [Theory]

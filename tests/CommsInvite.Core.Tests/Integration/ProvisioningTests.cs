@@ -11,13 +11,14 @@ using Xunit;
 namespace CommsInvite.Core.Tests.Integration;
 
 /// <summary>The seeds' example 4 as one pipeline, against an emulator of its own (it changes seats and numbers).</summary>
-public sealed class ProvisioningTests : IAsyncLifetime
+public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposable
 {
-    private readonly EmulatorFixture _emulator = new();
+    private readonly EmulatorFixture _emulator;
 
-    public Task InitializeAsync() => _emulator.InitializeAsync();
+    // Fault rules are emulator-wide: each test starts and ends with none.
+    public void Dispose() => _emulator.Server.Faults.Clear();
 
-    public Task DisposeAsync() => _emulator.DisposeAsync();
+    public ProvisioningTests(EmulatorFixture emulator) => _emulator = emulator;
 
     private static string NewUpn() => $"bot-{Guid.NewGuid():N}@contoso.onmicrosoft.com";
 
