@@ -411,4 +411,48 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
 
         Assert.Equal("DirectRouting", Assert.Single(result.Output).ToString());
     }
+
+    [Fact]
+    public void Sync_AccountThatDoesNotReplicateInTime_IsApplicationInstanceSyncTimedOut_WithProgress()
+    {
+        using var session = _emulator.ConnectedSession();
+        var upn = NewUpn("slowsync");
+        var previous = State.Settings.ReplicationDelay;
+        State.Settings.ReplicationDelay = TimeSpan.FromMinutes(5);
+        try
+        {
+            var result = session.Run(
+                "New-CsOnlineApplicationInstance -UserPrincipalName $args[0] -DisplayName Slow -ApplicationId $args[1] | Sync-CsOnlineApplicationInstance -Timeout 2 -PassThru",
+                upn, EmulatorDefaults.ClientId);
+
+            var error = SingleError(result);
+            Assert.Equal("ApplicationInstanceSyncTimedOut,CommsInvite.Commands.SyncCsOnlineApplicationInstanceCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+            Assert.Empty(result.Output);
+            Assert.Contains(result.Progress, p => p.StatusDescription.Contains("not replicated yet", StringComparison.Ordinal));
+            Assert.False(State.FindApplicationInstance(upn)!.Synced);
+        }
+        finally
+        {
+            State.Settings.ReplicationDelay = previous;
+        }
+    }
+
+    [Fact]
+    public void SetInstance_ChangesTheDisplayNameOnce_AndGetListsIt()
+    {
+        using var session = _emulator.ConnectedSession();
+        var upn = NewUpn("rename");
+        session.Run("New-CsOnlineApplicationInstance -UserPrincipalName $args[0] -DisplayName Before -ApplicationId $args[1]", upn, EmulatorDefaults.ClientId).ThrowOnError();
+
+        var first = session.Run("Get-CsOnlineApplicationInstance -Identity $args[0] | Set-CsOnlineApplicationInstance -DisplayName After", upn).ThrowOnError();
+        var changes = ProvisioningChanges();
+        var second = session.Run("Set-CsOnlineApplicationInstance -Identity $args[0] -DisplayName After -Verbose; Get-CsOnlineApplicationInstance", upn).ThrowOnError();
+
+        Assert.Equal("After", Prop(Assert.Single(first.Output), "DisplayName"));
+        Assert.Equal(changes, ProvisioningChanges());
+        Assert.Contains(second.Verbose, v => v.Contains("nothing to change", StringComparison.Ordinal));
+        Assert.Contains(second.Output.Skip(1), o => Prop(o, "UserPrincipalName") == upn && Prop(o, "DisplayName") == "After");
+        Assert.Equal("After", State.FindApplicationInstance(upn)!.DisplayName);
+    }
 }

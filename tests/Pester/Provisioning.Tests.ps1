@@ -275,6 +275,25 @@ Describe 'Provisioning a PSTN bot against the emulator' {
             (Get-CsPhoneNumberAssignment -TelephoneNumber $number).AssignmentStatus | Should -Be 'userAssigned'
         }
 
+        It 'gives up on an account that does not replicate within -Timeout (ApplicationInstanceSyncTimedOut)' {
+            $null = Invoke-EmulatorAdmin 'settings' @{ replicationDelayMs = 300000 }
+            try {
+                $upn = New-TestUpn 'slowsync'
+                $result = Invoke-Captured {
+                    New-CsOnlineApplicationInstance -UserPrincipalName $upn -DisplayName Slow -ApplicationId $AppId |
+                        Sync-CsOnlineApplicationInstance -Timeout 2 -PassThru
+                }
+                $result.Output | Should -BeNullOrEmpty
+                $result.Errors.Count | Should -Be 1
+                $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ApplicationInstanceSyncTimedOut,*'
+                $result.Errors[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+                (Get-CsOnlineApplicationInstance -Identity $upn).Synced | Should -BeFalse
+            }
+            finally {
+                $null = Invoke-EmulatorAdmin 'settings' @{ replicationDelayMs = 500 }
+            }
+        }
+
         It 'refuses a number the tenant does not hold (NumberNotFound)' {
             $result = Invoke-Captured { Set-CsPhoneNumberAssignment -Identity 'lidia@contoso.onmicrosoft.com' -TelephoneNumber '+19995550123' -NumberType CallingPlan }
             $result.Errors.Count | Should -Be 1
