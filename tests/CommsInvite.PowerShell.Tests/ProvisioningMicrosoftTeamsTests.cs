@@ -97,6 +97,19 @@ public sealed class ProvisioningMicrosoftTeamsTests : IDisposable
     }
 
     [Fact]
+    public void WithoutEmulator_BadInput_IsRejectedFirst()
+    {
+        using var session = new PowerShellSession();
+        session.ImportModule();
+
+        var result = session.Run("New-CsOnlineApplicationInstance -UserPrincipalName 'not a upn' -DisplayName Bot -ApplicationId $args[0]", AppId);
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("InvalidUserPrincipalName,CommsInvite.Commands.NewCsOnlineApplicationInstanceCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    [Fact]
     public void WithMicrosoftTeams_NewThenSync_DelegatesRetriesAndMapsTheInstance()
     {
         using var session = SessionWithStandIn();

@@ -20,6 +20,16 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
 
     protected override string TeamsCommandName => "Get-CsOnlineApplicationInstance";
 
+    protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(Identity))
+        {
+            ProvisioningInput.RequireIdentity(Identity);
+        }
+
+        return Task.CompletedTask;
+    }
+
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(Identity))

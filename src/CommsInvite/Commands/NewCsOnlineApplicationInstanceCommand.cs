@@ -36,6 +36,22 @@ public sealed class NewCsOnlineApplicationInstanceCommand : ApplicationInstanceC
 
     protected override string TeamsCommandName => "New-CsOnlineApplicationInstance";
 
+    /// <summary>Values given on the command line are checked at once, before MicrosoftTeams is even looked for.</summary>
+    protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
+    {
+        if (UserPrincipalName is not null)
+        {
+            ProvisioningInput.RequireUserPrincipalName(UserPrincipalName);
+        }
+
+        if (ApplicationId is not null)
+        {
+            InputRules.RequireGuid(ApplicationId, "ApplicationId");
+        }
+
+        return Task.CompletedTask;
+    }
+
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken) => CreateOrReuseAsync(cancellationToken);
 
     protected override void ProcessWithMicrosoftTeams()

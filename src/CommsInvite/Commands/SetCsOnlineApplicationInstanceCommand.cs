@@ -33,6 +33,11 @@ public sealed class SetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         ValidateChanges();
+        if (Identity is not null)
+        {
+            ProvisioningInput.RequireIdentity(Identity);
+        }
+
         return Task.CompletedTask;
     }
 

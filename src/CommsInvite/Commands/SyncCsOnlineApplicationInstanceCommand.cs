@@ -45,6 +45,16 @@ public sealed class SyncCsOnlineApplicationInstanceCommand : ApplicationInstance
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         ValidateTimeout();
+        if (ObjectId is not null)
+        {
+            ProvisioningInput.RequireIdentity(ObjectId, "ObjectId");
+        }
+
+        if (!string.IsNullOrWhiteSpace(ApplicationId))
+        {
+            InputRules.RequireGuid(ApplicationId, "ApplicationId");
+        }
+
         return Task.CompletedTask;
     }
 
