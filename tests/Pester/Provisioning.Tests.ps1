@@ -404,6 +404,13 @@ Describe 'Application instances against Microsoft 365 (through MicrosoftTeams)' 
         $result.Errors[0].Exception.Message | Should -BeLike '*Install-Module MicrosoftTeams; Connect-MicrosoftTeams*'
     }
 
+    It 'rejects bad input before looking for MicrosoftTeams' {
+        $result = Invoke-Captured { New-CsOnlineApplicationInstance -UserPrincipalName 'not a upn' -DisplayName Bot -ApplicationId $AppId }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserPrincipalName,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     Context 'with a stand-in MicrosoftTeams module' -Skip:([bool](Get-Module -ListAvailable -Name MicrosoftTeams)) {
         BeforeAll {
             $standInFolder = Join-Path $TempFolder 'MicrosoftTeams'
