@@ -287,7 +287,8 @@ Describe 'ConvertFrom-CsGraphNotification' {
         $result.Errors.Count | Should -Be 1
         $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidNotificationBody,*'
         $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $result.Output | Should -Be @('after')
+        $result.Output.Count | Should -Be 1
+        $result.Output[0] | Should -Be 'after'
     }
 }
 
