@@ -30,6 +30,9 @@
         'Set-CsPhoneNumberAssignment'
         'Remove-CsPhoneNumberAssignment'
         'Set-CsOnlineVoiceApplicationInstance'
+        'ConvertFrom-CsGraphNotification'
+        'Start-CsGraphNotificationListener'
+        'Stop-CsGraphNotificationListener'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
@@ -38,7 +41,7 @@
             Tags         = @('Teams', 'MicrosoftGraph', 'Calls', 'PSTN', 'CloudCommunications', 'Invite', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/commsinvite/CommsInvite'
             LicenseUri   = 'https://github.com/commsinvite/CommsInvite/blob/main/LICENSE'
-            ReleaseNotes = 'First release: Connect-CsGraph, calls, participant invites and waiting, against Microsoft Graph or the bundled emulator.'
+            ReleaseNotes = 'First release: Connect-CsGraph; calls, participant invites (batched, exactly once under faults) and waiting by polling or verified notifications; application instance, licence and phone number provisioning; against Microsoft Graph or the bundled emulator.'
         }
     }
 }
