@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('CommsInvite.Format.ps1xml')
+    FormatsToProcess     = @('CommsInvite.Format.ps1xml', 'CommsInvite.Provisioning.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-CsGraph'
@@ -21,6 +21,15 @@
         'New-CsGraphInvitationParticipant'
         'Invoke-CsGraphParticipantInvite'
         'Wait-CsGraphInviteOperation'
+        'New-CsOnlineApplicationInstance'
+        'Get-CsOnlineApplicationInstance'
+        'Set-CsOnlineApplicationInstance'
+        'Sync-CsOnlineApplicationInstance'
+        'Set-CsGraphUserLicense'
+        'Get-CsPhoneNumberAssignment'
+        'Set-CsPhoneNumberAssignment'
+        'Remove-CsPhoneNumberAssignment'
+        'Set-CsOnlineVoiceApplicationInstance'
         'ConvertFrom-CsGraphNotification'
         'Start-CsGraphNotificationListener'
         'Stop-CsGraphNotificationListener'
@@ -32,7 +41,7 @@
             Tags         = @('Teams', 'MicrosoftGraph', 'Calls', 'PSTN', 'CloudCommunications', 'Invite', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/commsinvite/CommsInvite'
             LicenseUri   = 'https://github.com/commsinvite/CommsInvite/blob/main/LICENSE'
-            ReleaseNotes = 'First release: Connect-CsGraph, calls, participant invites and waiting, against Microsoft Graph or the bundled emulator.'
+            ReleaseNotes = 'First release: Connect-CsGraph; calls, participant invites (batched, exactly once under faults) and waiting by polling or verified notifications; application instance, licence and phone number provisioning; against Microsoft Graph or the bundled emulator.'
         }
     }
 }

@@ -13,16 +13,17 @@ param(
 $ErrorActionPreference = 'Stop'
 
 Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $EmulatorConnectionFile
-Get-CsGraphContext
+Get-CsGraphContext | Out-Default
 
 # A group call owned by the bot, with the chatInfo that a multi-participant invite needs.
-$call = New-CsGraphCall -CallbackUri 'https://bot.contoso.com/api/calls' -Subject 'CommsInvite demo'
-$call
+# (Against Microsoft 365 the thread id comes from the meeting the bot joins.)
+$call = New-CsGraphCall -CallbackUri 'https://bot.contoso.com/api/calls' -Subject 'CommsInvite demo' -ThreadId '19:meeting_CommsInviteDemo@thread.v2'
+$call | Out-Default
 
 # Two users from the seeds, invited in one request, then waited on until both have joined.
 $operation = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
-$operation
-$operation | Wait-CsGraphInviteOperation -Timeout 00:01:00
+$operation | Out-Default
+$operation | Wait-CsGraphInviteOperation -Timeout 00:01:00 | Out-Default
 
-Get-CsGraphCallParticipant -CallId $call.Id
+Get-CsGraphCallParticipant -CallId $call.Id | Out-Default
 Disconnect-CsGraph

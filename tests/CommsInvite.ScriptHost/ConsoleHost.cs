@@ -31,6 +31,7 @@ internal sealed class ConsoleHost : PSHost
 
 internal sealed class ConsoleHostUserInterface : PSHostUserInterface
 {
+    private static readonly System.Text.RegularExpressions.Regex AnsiEscape = new("\u001b\\[[0-9;]*[A-Za-z]", System.Text.RegularExpressions.RegexOptions.Compiled);
     private readonly ConsoleRawUserInterface _raw = new();
     private bool _progressShown;
 
@@ -90,6 +91,12 @@ internal sealed class ConsoleHostUserInterface : PSHostUserInterface
         {
             Console.WriteLine();
             _progressShown = false;
+        }
+
+        if (Console.IsOutputRedirected)
+        {
+            // pwsh's console host strips styling when output is redirected; so does this one, for readable logs.
+            value = AnsiEscape.Replace(value, string.Empty);
         }
 
         TextWriter writer = error ? Console.Error : Console.Out;

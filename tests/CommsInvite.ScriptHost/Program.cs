@@ -38,13 +38,22 @@ try
 {
     var host = new ConsoleHost();
     var iss = InitialSessionState.CreateDefault2();
-    iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+    if (OperatingSystem.IsWindows())
+    {
+        iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+    }
     using Runspace runspace = RunspaceFactory.CreateRunspace(host, iss);
     runspace.Open();
     using PowerShell ps = PowerShell.Create(runspace);
     ps.AddCommand("Import-Module").AddParameter("Name", manifest).AddParameter("ErrorAction", "Stop");
     ps.Invoke();
     ps.Commands.Clear();
+    if (Console.IsOutputRedirected)
+    {
+        // Logs and CI capture plain text; escape sequences would only be noise there.
+        ps.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
+        ps.Commands.Clear();
+    }
 
     // Run the script like `& SCRIPT -EmulatorConnectionFile PATH | Out-Default`, so the user sees what pwsh shows.
     ps.AddCommand(Path.GetFullPath(script)).AddParameter("EmulatorConnectionFile", connectionFile);
