@@ -56,7 +56,14 @@ public sealed class HelpFormatViewTests
                 ForEach-Object { $_.GetType($typeName, $false, $false) } | Where-Object { $_ }
             if (-not $type) { throw "No loaded assembly defines $typeName." }
             $type = @($type)[0]
-            $sample = [System.Activator]::CreateInstance($type)
+            # Types built only by the module (notifications, the listener) have no public constructor: an
+            # uninitialised instance still tells a misspelled property (PropertyNotFoundStrict) from a real one.
+            $uninitialised = -not $type.GetConstructor([type[]]@())
+            $sample = if ($uninitialised) {
+                [System.Runtime.CompilerServices.RuntimeHelpers]::GetUninitializedObject($type)
+            } else {
+                [System.Activator]::CreateInstance($type)
+            }
             foreach ($property in $type.GetProperties()) {
                 if ($property.CanWrite -and $property.PropertyType.IsClass -and $property.PropertyType -ne [string] -and
                     -not $property.PropertyType.IsAbstract -and $null -eq $property.GetValue($sample) -and
@@ -66,7 +73,14 @@ public sealed class HelpFormatViewTests
             }
             foreach ($text in $columns) {
                 $column = [scriptblock]::Create('Set-StrictMode -Version Latest; ' + $text)
-                $null = $sample | ForEach-Object { & $column } | ForEach-Object { "$_" }
+                try {
+                    $null = $sample | ForEach-Object { & $column } -ErrorAction Stop | ForEach-Object { "$_" }
+                }
+                catch {
+                    # A getter that fails on an uninitialised instance is not a broken column; a missing property is.
+                    $strictMiss = $_.FullyQualifiedErrorId -like 'PropertyNotFoundStrict*' -or "$($_.Exception)" -like '*cannot be found on this object*'
+                    if (-not $uninitialised -or $strictMiss) { throw }
+                }
                 'evaluated'
             }
             """,

@@ -187,6 +187,7 @@ public sealed class InviteWaiter
         {
             cancellationToken.ThrowIfCancellationRequested();
             polls++;
+            var pollStarted = clock.Elapsed;
             try
             {
                 Call call;
@@ -290,7 +291,14 @@ public sealed class InviteWaiter
                 return TimedOut(operation, options.Timeout, elapsed);
             }
 
-            var wait = options.PollInterval;
+            // Polls start one interval apart (not one interval after the last poll ended), so an outcome is
+            // learnt at most one interval after it happened, however long the poll's own requests took.
+            var wait = options.PollInterval - (clock.Elapsed - pollStarted);
+            if (wait < TimeSpan.Zero)
+            {
+                wait = TimeSpan.Zero;
+            }
+
             if (elapsed + wait > options.Timeout)
             {
                 wait = options.Timeout - elapsed;
