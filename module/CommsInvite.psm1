@@ -28,17 +28,18 @@ else {
 
 $binaryModule = & $importModule -Assembly $cmdletAssembly -PassThru
 
-# A second import of the same assembly in one session (Import-Module -Force) reuses the engine's cached
-# binary module and does not hand its cmdlets to this script module again, which would leave the reloaded
-# module exporting nothing. Put back whatever is missing.
-if ($binaryModule) {
-    $thisModule = $ExecutionContext.SessionState.Module
-    $missing = @($binaryModule.ExportedCmdlets.Values | Where-Object { -not $thisModule.ExportedCmdlets.ContainsKey($_.Name) })
-    if ($missing.Count -gt 0) {
-        $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
-            'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-        foreach ($cmdlet in $missing) {
-            $null = $addExportedCmdlet.Invoke($thisModule, @(, $cmdlet))
+# Import-Module -Force (or Remove-Module, then Import-Module) in the same session meets the engine's cached
+# binary module for this assembly, and the cache does not hand its cmdlets to this script module again
+# (PowerShell/PowerShell#20710): the reloaded module would export nothing. When that happens, give each
+# cmdlet back to this module through the engine's own (non-public) export method.
+$probe = @($binaryModule.ExportedCmdlets.Keys)[0]
+if ($probe -and -not $ExecutionContext.SessionState.InvokeCommand.GetCmdlet($probe)) {
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
+        'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    if ($addExportedCmdlet) {
+        foreach ($name in @($binaryModule.ExportedCmdlets.Keys)) {
+            [System.Management.Automation.CmdletInfo]$cmdlet = $binaryModule.ExportedCmdlets[$name]
+            $null = $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, [object[]]@($cmdlet))
         }
     }
 }

@@ -33,6 +33,10 @@ public sealed class ModuleImportTests
         Assert.Equal(
             ModuleLayout.ManifestCmdlets.OrderBy(n => n).ToList(),
             result.Output.Select(o => o.BaseObject.ToString()!).OrderBy(n => n).ToList());
+
+        // And they still run.
+        var participant = session.Run("New-CsGraphInvitationParticipant -PhoneNumber +12345678901").ThrowOnError();
+        Assert.Equal("Phone:+12345678901", Assert.Single(participant.Output).ToString());
     }
 
     [Fact]

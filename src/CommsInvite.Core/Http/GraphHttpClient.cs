@@ -49,6 +49,9 @@ internal sealed class GraphResponse
     public string? ClientRequestId { get; init; }
     public Uri RequestUri { get; init; } = null!;
 
+    /// <summary>Retry-After on a success (202 "not yet"), when the service sent one.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public T Read<T>()
         where T : class
     {
@@ -148,10 +151,11 @@ internal sealed class GraphHttpClient : IDisposable
         var refreshedAfter401 = false;
         string? bodyText = request.Body is null ? null : request.Body as string ?? JsonSerializer.Serialize(request.Body, request.Body.GetType(), GraphJson.Options);
 
+        // One client-request-id per logical request: its retries share it, so the service's logs tie them together.
+        var clientRequestId = Guid.NewGuid().ToString();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var clientRequestId = Guid.NewGuid().ToString();
             var attemptWatch = Stopwatch.StartNew();
             Statistics.Attempt();
 
@@ -167,6 +171,23 @@ internal sealed class GraphHttpClient : IDisposable
             }
 
             var elapsed = attemptWatch.Elapsed;
+            var succeeded = attempt.Status is { } status2xx && (int)status2xx is >= 200 and < 300;
+            if (succeeded && attempt.Exception is not null && request.Safety == RequestSafety.NotIdempotent)
+            {
+                // The service acted (2xx) but its body was lost on the way: hand back what arrived (headers such as
+                // Location included) and let the caller decide; sending it again could act twice.
+                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)attempt.Status!.Value} in {elapsed.TotalMilliseconds:F0} ms with an unreadable body ({attempt.Exception.Message}) (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+                return new GraphResponse
+                {
+                    StatusCode = attempt.Status.Value,
+                    Body = string.Empty,
+                    Location = attempt.Location,
+                    RequestId = attempt.RequestId,
+                    ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
+                    RequestUri = request.Uri,
+                };
+            }
+
             if (attempt.Exception is null && attempt.Status is { } okStatus && (int)okStatus is >= 200 and < 300)
             {
                 _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)okStatus} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
@@ -178,6 +199,7 @@ internal sealed class GraphHttpClient : IDisposable
                     RequestId = attempt.RequestId,
                     ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
                     RequestUri = request.Uri,
+                    RetryAfter = attempt.RetryAfter,
                 };
             }
 
@@ -303,6 +325,11 @@ internal sealed class GraphHttpClient : IDisposable
                 // The status line arrived, so the service saw the request; a broken body is a failed read, not a lost request.
                 result.Exception = bodyError;
             }
+            else if ((int)response.StatusCode is >= 200 and < 300 && !string.IsNullOrWhiteSpace(body) && !IsJson(body!))
+            {
+                // A truncated or non-JSON success body is as good as no answer: GETs are read again.
+                result.Exception = new System.IO.InvalidDataException($"The {(int)response.StatusCode} response body is not valid JSON ({body!.Length} characters).");
+            }
 
             return result;
         }
@@ -313,6 +340,19 @@ internal sealed class GraphHttpClient : IDisposable
         catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
         {
             return new AttemptResult { Exception = ex };
+        }
+    }
+
+    private static bool IsJson(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

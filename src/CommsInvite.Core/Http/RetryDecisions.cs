@@ -135,5 +135,5 @@ public static class RetryDecisions
 
     /// <summary>Transport failures worth classifying (anything else is a bug and propagates).</summary>
     public static bool IsTransportFailure(Exception exception) =>
-        exception is HttpRequestException or IOException or SocketException or WebException;
+        exception is HttpRequestException or IOException or SocketException or WebException or InvalidDataException;
 }

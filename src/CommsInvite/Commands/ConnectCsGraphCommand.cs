@@ -47,7 +47,9 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [Alias("ApplicationId", "AppId")]
     public string? ClientId { get; set; }
 
+    /// <summary>The application secret. With -EmulatorConnectionFile it is optional (the file holds the dev secret).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(ParameterSetName = EmulatorFileSet)]
     public SecureString? ClientSecret { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
@@ -72,8 +74,10 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [ArgumentCompleter(typeof(EnvironmentCompleter))]
     public string? Environment { get; set; }
 
-    /// <summary>The emulator's connection file; implies -Environment Emulator.</summary>
-    [Parameter(ParameterSetName = ClientSecretSet)]
+    /// <summary>
+    /// The emulator's connection file; implies -Environment Emulator. Alone it connects with the file's client
+    /// secret; with a certificate or -ManagedIdentity it only supplies the endpoints and the pinned thumbprint.
+    /// </summary>
     [Parameter(ParameterSetName = CertificateThumbprintSet)]
     [Parameter(ParameterSetName = CertificatePathSet)]
     [Parameter(ParameterSetName = CertificateSet)]
@@ -159,7 +163,7 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
                 CertificatePassword is null ? null : SecureStrings.ToSecret(CertificatePassword)),
             CertificateSet => new CertificateCredential(Certificate!),
             ManagedIdentitySet => new ManagedIdentityCredential(ClientId),
-            EmulatorFileSet => EmulatorSecret(emulator!),
+            EmulatorFileSet => ClientSecret is null ? EmulatorSecret(emulator!) : new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret)),
             _ => throw new InvalidOperationException("Unknown parameter set " + ParameterSetName),
         };
 

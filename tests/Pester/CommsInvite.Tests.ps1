@@ -1,0 +1,284 @@
+#Requires -Version 7.4
+# Pester 5 tests for CommsInvite: the same behaviour as tests/CommsInvite.PowerShell.Tests (engine tests), run in
+# a real pwsh against the built module (out/CommsInvite) and an emulator started here on a free port.
+# Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
+
+BeforeAll {
+    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+    $script:ManifestPath = Get-ChildItem -Path (Join-Path $RepoRoot 'out/CommsInvite') -Filter 'CommsInvite.psd1' -Recurse -ErrorAction SilentlyContinue |
+        Sort-Object -Property { [version]$_.Directory.Name } -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $ManifestPath) {
+        throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    $emulatorDll = Get-ChildItem -Path (Join-Path $RepoRoot 'src/CommsInvite.Emulator/bin') -Filter 'CommsInvite.Emulator.dll' -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -ne 'ref' } |
+        Sort-Object -Property LastWriteTimeUtc -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $emulatorDll) {
+        throw "The emulator is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    # The emulator writes its connection file (endpoints, dev client id and secret, TLS thumbprint) and serves
+    # until it is stopped.
+    $script:TempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.Pester." + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $TempFolder
+    $script:ConnectionFile = Join-Path $TempFolder 'emulator.json'
+    $startArguments = @{
+        FilePath               = 'dotnet'
+        ArgumentList           = @($emulatorDll, '--port', '0', '--connection-file', $ConnectionFile, '--answer-delay-ms', '200')
+        PassThru               = $true
+        RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
+        RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
+    }
+    if ($IsWindows) { $startArguments['WindowStyle'] = 'Hidden' }
+    $script:EmulatorProcess = Start-Process @startArguments
+
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    $script:Connection = $null
+    while (-not $Connection) {
+        if ($EmulatorProcess.HasExited) {
+            throw "The emulator exited ($($EmulatorProcess.ExitCode)): $(Get-Content -Raw (Join-Path $TempFolder 'emulator.err.txt'))"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            throw 'The emulator did not write its connection file within 60 s.'
+        }
+        if (Test-Path -LiteralPath $ConnectionFile) {
+            try {
+                $script:Connection = Get-Content -LiteralPath $ConnectionFile -Raw | ConvertFrom-Json
+            }
+            catch {
+                # Still being written.
+            }
+        }
+        if (-not $Connection) { Start-Sleep -Milliseconds 100 }
+    }
+
+    # Seeded in the emulator (CONTRACTS.md): the seeds' users, more users, and one who always declines.
+    $script:Users = @(
+        '278405a3-f568-4b3e-b684-009193463064'
+        '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+        '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+        '5d0b7a34-2f61-4c8e-b1a9-3e7c6d5f4a21'
+        'a3c81f02-6e4d-4b7a-9d15-8c2e0f6b3a47'
+        'c9e2d4f6-1a3b-4c5d-8e7f-0a1b2c3d4e58'
+    )
+    $script:DecliningUser = 'd3c1a9e7-5b2f-4d8c-9e6a-1b0f2c4d6e97'
+    # Notifications go nowhere (delivery failures are not fatal); loopback http is accepted for callbacks.
+    $script:CallbackUri = 'http://127.0.0.1:9/callback'
+
+    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+
+    function script:Get-EmulatorStats {
+        Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
+    }
+
+    function script:Connect-Emulator {
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
+    }
+
+    function script:New-TestCall([string]$Thread) {
+        New-CsGraphCall -CallbackUri $CallbackUri -ThreadId "19:meeting_$Thread@thread.v2" -ErrorAction Stop
+    }
+
+    # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
+    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
+        $output = [System.Collections.Generic.List[object]]::new()
+        $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
+        try {
+            foreach ($item in (& $ScriptBlock 2>&1)) {
+                if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
+            }
+        }
+        catch {
+            $errors.Add($_)
+        }
+        [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
+    }
+}
+
+AfterAll {
+    Disconnect-CsGraph -ErrorAction SilentlyContinue
+    Remove-Module -Name CommsInvite -ErrorAction SilentlyContinue
+    if ($EmulatorProcess -and -not $EmulatorProcess.HasExited) {
+        Stop-Process -Id $EmulatorProcess.Id -Force -ErrorAction SilentlyContinue
+        $EmulatorProcess.WaitForExit(10000) | Out-Null
+    }
+    if ($TempFolder -and (Test-Path -LiteralPath $TempFolder)) {
+        Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Describe 'The module' {
+    It 'exports exactly the cmdlets the manifest lists' {
+        $manifest = Import-PowerShellDataFile -Path $ManifestPath
+        $exported = (Get-Module -Name CommsInvite).ExportedCmdlets.Keys | Sort-Object
+        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+    }
+
+    It 'passes Test-ModuleManifest, with no dependency in NestedModules or RequiredAssemblies' {
+        $info = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
+        $info.CompatiblePSEditions | Should -Contain 'Desktop'
+        $info.CompatiblePSEditions | Should -Contain 'Core'
+        $info.RequiredAssemblies | Should -BeNullOrEmpty
+        $info.NestedModules | Should -BeNullOrEmpty
+    }
+
+    It 'survives Import-Module -Force twice in one session' {
+        Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+        Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+        (Get-Command -Module CommsInvite).Count | Should -Be (Import-PowerShellDataFile -Path $ManifestPath).CmdletsToExport.Count
+        (New-CsGraphInvitationParticipant -PhoneNumber '+12345678901').Identity.Phone.Id | Should -Be '+12345678901'
+    }
+
+    It 'loads its assemblies into a private load context' {
+        $assembly = (Get-Command Connect-CsGraph).ImplementingType.Assembly
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly) |
+            Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+    }
+}
+
+Describe 'Connect-CsGraph' {
+    AfterEach {
+        Disconnect-CsGraph
+    }
+
+    It 'connects with the connection file''s secret and the context never shows it' {
+        Connect-Emulator
+        $context = Get-CsGraphContext
+        $context.AuthType | Should -Be 'ClientSecret'
+        $context.Environment | Should -Be 'Emulator'
+        $context.TenantId | Should -Be $Connection.tenantId
+        $context.Roles | Should -Contain 'Calls.InitiateGroupCall.All'
+
+        $shown = ($context | Format-List * | Out-String) + ($context | ConvertTo-Json -Depth 5)
+        $shown | Should -Not -BeLike "*$($Connection.clientSecret)*"
+    }
+
+    It 'connects with a certificate file' {
+        $password = ConvertTo-SecureString -String $Connection.clientCertificatePassword -AsPlainText -Force
+        $context = Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -TenantId $Connection.tenantId `
+            -ClientId $Connection.clientId -CertificatePath $Connection.clientCertificatePath -CertificatePassword $password -PassThru -ErrorAction Stop
+        $context.AuthType | Should -Be 'Certificate'
+        $context.CertificateThumbprint | Should -Be $Connection.clientCertificateThumbprint.ToUpperInvariant()
+    }
+
+    It 'refuses a wrong certificate password without showing it' {
+        $password = ConvertTo-SecureString -String 'Wrong-Password-123' -AsPlainText -Force
+        $result = Invoke-Captured {
+            Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -TenantId $Connection.tenantId `
+                -ClientId $Connection.clientId -CertificatePath $Connection.clientCertificatePath -CertificatePassword $password
+        }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CertificateInvalid,*'
+        ($result.Errors[0] | Out-String) | Should -Not -BeLike '*Wrong-Password-123*'
+    }
+
+    It 'connects with managed identity' {
+        $context = Connect-CsGraph -ManagedIdentity -Environment Emulator -EmulatorConnectionFile $ConnectionFile -PassThru -ErrorAction Stop
+        $context.AuthType | Should -Be 'ManagedIdentity'
+        $context.Roles | Should -Contain 'Calls.InitiateGroupCall.All'
+    }
+
+    It 'says NotConnected when there is no connection' {
+        $result = Invoke-Captured { Invoke-CsGraphParticipantInvite -CallId ([guid]::NewGuid()) -UserId $Users[0] }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NotConnected,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        Get-CsGraphContext | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Inviting participants' {
+    BeforeAll {
+        Connect-Emulator
+    }
+
+    AfterAll {
+        Disconnect-CsGraph
+    }
+
+    It 'creates a call, invites two users, waits, and the roster has them' {
+        $call = New-TestCall 'readme'
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0], $Users[1] -ErrorAction Stop |
+            Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $outcome.Status | Should -Be 'Completed'
+
+        $roster = Get-CsGraphCallParticipant -CallId $call.Id -ErrorAction Stop
+        $ids = $roster | ForEach-Object { $_.Info.Identity.Primary.Id }
+        $ids | Should -Contain $Users[0]
+        $ids | Should -Contain $Users[1]
+        ($roster | Where-Object { $_.Info.Identity.Primary.Id -in $Users[0..1] -and $_.MediaStreams.Count -gt 0 }).Count | Should -Be 2
+    }
+
+    It 'takes participants from New-CsGraphInvitationParticipant and calls by property name' {
+        $call = New-TestCall 'pipeline'
+        $outcome = New-CsGraphInvitationParticipant -UserId $Users[2] |
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -ClientContext 'pester' -ErrorAction Stop |
+            Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $outcome.Status | Should -Be 'Completed'
+
+        $waited = Get-CsGraphCall -CallId $call.Id | Invoke-CsGraphParticipantInvite -UserId $Users[3] -Wait -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $waited.Status | Should -Be 'Completed'
+    }
+
+    It 'sends nothing with -WhatIf' {
+        $call = New-TestCall 'whatif'
+        $before = (Get-EmulatorStats).invitesReceived
+        Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -WhatIf | Should -BeNullOrEmpty
+        (Get-EmulatorStats).invitesReceived | Should -Be $before
+    }
+
+    It 'refuses <Name> with <ErrorId> before any request' -TestCases @(
+        @{ Name = 'a bad GUID'; ErrorId = 'InvalidGuid'; Script = { Invoke-CsGraphParticipantInvite -CallId $callId -UserId 'not-a-guid' } }
+        @{ Name = 'a number that is not E.164'; ErrorId = 'InvalidPhoneNumber'; Script = { Invoke-CsGraphParticipantInvite -CallId $callId -PhoneNumber '2345678901' } }
+        @{ Name = 'six participants'; ErrorId = 'TooManyParticipants'; Script = { Invoke-CsGraphParticipantInvite -CallId $callId -UserId $Users } }
+        @{ Name = 'replacesCallId with two participants'; ErrorId = 'ReplacesCallIdWithMultipleParticipants'; Script = { Invoke-CsGraphParticipantInvite -CallId $callId -UserId $Users[0], $Users[1] -ReplacesCallId '57dab8b1-894c-409a-b240-bd8beae78896' } }
+        @{ Name = 'a 257-character clientContext'; ErrorId = 'ClientContextTooLong'; Script = { Invoke-CsGraphParticipantInvite -CallId $callId -UserId $Users[0] -ClientContext ('x' * 257) } }
+    ) {
+        param($Name, $ErrorId, $Script)
+        $callId = (New-TestCall 'bad').Id
+        $before = (Get-EmulatorStats).invitesReceived
+
+        $result = Invoke-Captured $Script
+
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        (Get-EmulatorStats).invitesReceived | Should -Be $before
+    }
+
+    It 'reports a declined invite as InviteOperationFailed with code and subcode' {
+        $call = New-TestCall 'decline'
+        $result = Invoke-Captured {
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $DecliningUser -ErrorAction Stop |
+                Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2
+        }
+        $result.Output.Count | Should -Be 1
+        $result.Output[0].Status | Should -Be 'Failed'
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InviteOperationFailed,*'
+        $text = "$($result.Errors[0].ErrorDetails.Message) $($result.Errors[0].Exception.Message)"
+        $text | Should -BeLike '*410*'
+        $text | Should -BeLike '*301004*'
+    }
+
+    It 'reports an unknown call as CallNotFound (8522)' {
+        $result = Invoke-Captured { Get-CsGraphCall -CallId '11111111-2222-3333-4444-555555555555' }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CallNotFound,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$($result.Errors[0].ErrorDetails.Message) $($result.Errors[0].Exception.Message)" | Should -BeLike '*8522*'
+    }
+
+    It 'shows operations, calls and participants as tables by default' {
+        $call = New-TestCall 'format'
+        ($call | Out-String -Width 400) | Should -BeLike '*ThreadId*'
+        $operation = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -ErrorAction Stop
+        ($operation | Out-String -Width 400) | Should -BeLike '*ClientContext*'
+        $null = $operation | Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2
+        (Get-CsGraphCallParticipant -CallId $call.Id | Out-String -Width 400) | Should -BeLike '*Joined*'
+    }
+}
