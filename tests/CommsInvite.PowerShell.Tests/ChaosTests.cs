@@ -204,6 +204,9 @@ public sealed class ChaosTests : IClassFixture<ChaosEmulatorFixture>, IDisposabl
         Assert.Equal(0, lost);
         Assert.Equal(0, duplicated);
         Assert.Equal(0, duplicateInvites);
+        // Faults that stop a POST before processing are re-sent, the others are recovered from the roster: the
+        // service acts on exactly one POST per intended invite.
+        Assert.Equal(Calls * UsersPerCall, state.Stats.InvitesReceived - invitesBefore);
         switch (mix)
         {
             case "429 Retry-After seconds and HTTP-date":
