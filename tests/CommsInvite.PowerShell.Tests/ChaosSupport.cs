@@ -221,6 +221,12 @@ public static class LeakScanner
             byte[] bytes;
             try
             {
+                // Empty entries hold nothing, and a FIFO would block the read.
+                if (new FileInfo(file).Length == 0)
+                {
+                    continue;
+                }
+
                 bytes = File.ReadAllBytes(file);
             }
             catch (IOException)

@@ -206,7 +206,8 @@ public sealed class SecretsTests : IClassFixture<ChaosEmulatorFixture>, IDisposa
             try
             {
                 var info = new FileInfo(file);
-                if (info.LastWriteTimeUtc < _started || info.Length > 20_000_000)
+                // Empty entries are skipped: they hold nothing, and FIFOs (the runtime's clr-debug-pipe-*) would block a read.
+                if (info.LastWriteTimeUtc < _started || info.Length == 0 || info.Length > 20_000_000 || (info.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0)
                 {
                     continue;
                 }
