@@ -26,6 +26,34 @@ public sealed class SecretString
         _value = value.ToCharArray();
     }
 
+    /// <summary>Copies a SecureString (what PowerShell's -ClientSecret/-CertificatePassword bind to), zeroing the unmanaged copy.</summary>
+    public static SecretString FromSecureString(System.Security.SecureString secure)
+    {
+        if (secure is null)
+        {
+            throw new ArgumentNullException(nameof(secure));
+        }
+
+        var pointer = System.Runtime.InteropServices.Marshal.SecureStringToGlobalAllocUnicode(secure);
+        try
+        {
+            var chars = new char[secure.Length];
+            System.Runtime.InteropServices.Marshal.Copy(pointer, chars, 0, chars.Length);
+            var result = new SecretString(chars);
+            Array.Clear(chars, 0, chars.Length);
+            return result;
+        }
+        finally
+        {
+            System.Runtime.InteropServices.Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+        }
+    }
+
+    private SecretString(char[] value)
+    {
+        _value = (char[])value.Clone();
+    }
+
     public bool IsEmpty => _value.Length == 0;
 
     public int Length => _value.Length;

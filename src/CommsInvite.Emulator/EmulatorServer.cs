@@ -70,13 +70,23 @@ public sealed class EmulatorServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        // Start failures reach the caller as exceptions (the CLI prints one line); no stack trace in the log too.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(keys.TlsCertificate));
+            var tlsContext = keys.TlsContext;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = tlsContext,
+                    EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    ClientCertificateRequired = false,
+                }),
+            }));
         });
         builder.Services.AddSingleton(context);
-        builder.Services.AddHttpClient();
 
         var app = builder.Build();
         EmulatorApplication.Configure(app, context);
@@ -91,6 +101,23 @@ public sealed class EmulatorServer : IAsyncDisposable
             throw;
         }
 
+        try
+        {
+            return WriteConnectionFile(app, context, keys, state, options);
+        }
+        catch
+        {
+            // Bound and serving but unusable without its connection file: stop it rather than leak it.
+            await context.Stopping.CancelAsync().ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            keys.Dispose();
+            throw;
+        }
+    }
+
+    private static EmulatorServer WriteConnectionFile(WebApplication app, EmulatorContext context, EmulatorKeys keys, EmulatorState state, EmulatorOptions options)
+    {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         context.BaseUrl = $"https://127.0.0.1:{port}";
@@ -163,7 +190,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         await _context.Stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _app.StopAsync(TimeSpan.FromSeconds(5) is var t ? new CancellationTokenSource(t).Token : default).ConfigureAwait(false);
+            using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
         }
         finally
         {

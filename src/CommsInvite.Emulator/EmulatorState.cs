@@ -138,7 +138,14 @@ public sealed class EmulatorState
     /// <summary>Accepted invite POSTs, in arrival order.</summary>
     public IReadOnlyList<InviteRecord> Invites => _invites.ToArray();
 
-    internal void RecordNotification(NotificationRecord record) => _notifications.Enqueue(record);
+    /// <summary>How many notification records are kept (the oldest are dropped beyond this).</summary>
+    public const int MaxNotificationRecords = 10_000;
+
+    internal void RecordNotification(NotificationRecord record)
+    {
+        _notifications.Enqueue(record);
+        while (_notifications.Count > MaxNotificationRecords && _notifications.TryDequeue(out _)) { }
+    }
     internal void RecordInvite(InviteRecord record) => _invites.Enqueue(record);
 
     public void AddUser(DirectoryUser user) => Users[user.Id] = user;

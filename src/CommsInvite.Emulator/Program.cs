@@ -50,9 +50,24 @@ for (var i = 0; i < args.Length; i++)
 
 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+PosixSignalRegistration? sigterm = null;
+try { sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); }); }
+catch (PlatformNotSupportedException) { /* Ctrl+C still stops it */ }
 
-await using (var server = await EmulatorServer.StartAsync(options))
+EmulatorServer server;
+try
+{
+    server = await EmulatorServer.StartAsync(options);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // A port in use, or a connection file path that cannot be written.
+    Console.Error.WriteLine($"CommsInvite.Emulator could not start: {e.Message}");
+    return 1;
+}
+
+await using (server)
+using (sigterm)
 {
     Console.WriteLine($"Connection file: {server.ConnectionFilePath}");
     Console.WriteLine($"Listening on {server.BaseUri.GetLeftPart(UriPartial.Authority)}");

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.Identity.Client;
+using Microsoft.Identity.Client.AppConfig;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -303,5 +304,32 @@ public sealed class IdentityTests : IAsyncLifetime
             .Build();
         var oidcResult = await oidc.AcquireTokenForClient(new[] { "https://graph.microsoft.com/.default" }).ExecuteAsync();
         Assert.False(string.IsNullOrEmpty(oidcResult.AccessToken));
+    }
+
+    [Fact]
+    public async Task Msal_ManagedIdentity_AppServiceSource_AcquiresToken()
+    {
+        var previousEndpoint = Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT");
+        var previousHeader = Environment.GetEnvironmentVariable("IDENTITY_HEADER");
+        Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", _emulator.Connection.ManagedIdentityEndpoint);
+        Environment.SetEnvironmentVariable("IDENTITY_HEADER", _emulator.Connection.ManagedIdentityHeader);
+        try
+        {
+            var app = ManagedIdentityApplicationBuilder.Create(ManagedIdentityId.SystemAssigned)
+                .WithHttpClientFactory(new PinnedFactory(_emulator.Connection.CertificateThumbprint))
+                .Build();
+            var result = await app.AcquireTokenForManagedIdentity("https://graph.microsoft.com").ExecuteAsync();
+            Assert.False(string.IsNullOrEmpty(result.AccessToken));
+            Assert.True(result.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(30));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "v1.0/communications/calls");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", result.AccessToken);
+            using var response = await _http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", previousEndpoint);
+            Environment.SetEnvironmentVariable("IDENTITY_HEADER", previousHeader);
+        }
     }
 }

@@ -186,6 +186,20 @@ public sealed class InviteRuleTests : IAsyncLifetime
         foreach (var id in ids) Assert.Single(roster, e => e.IdentityId == id && e.Joined);
         Assert.Equal(0, _emulator.State.Stats.DuplicateInvites);
 
+        // Every operation's "deleted" notification follows a roster update that already shows its invitee joined.
+        JsonNode? lastRoster = null;
+        var completedOperations = 0;
+        while (completedOperations < ids.Length)
+        {
+            var next = (await _receiver.NextAsync()).Body["value"]![0]!;
+            if (next["changeType"]!.GetValue<string>() == "updated") { lastRoster = next["resourceData"]; continue; }
+            Assert.NotNull(lastRoster);
+            var invitee = next["resourceData"]!["participants"]![0]!["identity"]!["user"]!["id"]!.GetValue<string>();
+            var entry = lastRoster!.AsArray().Single(p => p!["info"]!["identity"]!["user"]?["id"]?.GetValue<string>() == invitee);
+            Assert.NotEmpty(entry!["mediaStreams"]!.AsArray());
+            completedOperations++;
+        }
+
         var (again, _) = await PostInviteAsync(SeedContractTests.ChatCallId, Invite("again", User(ids[0])));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(1, _emulator.State.Stats.DuplicateInvites);

@@ -57,9 +57,20 @@ public sealed class SeedContractTests
         Assert.Equal(firstInvitee[invitedKind]!["id"]!.GetValue<string>(), body["participants"]![0]!["identity"]![invitedKind]!["id"]!.GetValue<string>());
 
         // Roster "updated" first, then the operation "deleted", each with a verifiable bearer token.
-        var roster = await receiver.NextAsync();
-        var completed = await receiver.NextAsync();
-        ShapeAssert.Matches(example.RosterNotification, roster.Body);
+        // Notifications about other calls (the replaced call's "deleted") may interleave; per call the order holds.
+        NotificationReceiver.Received? roster = null, completed = null;
+        while (completed is null)
+        {
+            var next = await receiver.NextAsync();
+            var resource = next.Body["value"]![0]!["resource"]!.GetValue<string>();
+            if (resource.EndsWith("/participants", StringComparison.Ordinal) && resource.Contains(callId, StringComparison.Ordinal)) roster ??= next;
+            else if (resource.Contains("/operations/", StringComparison.Ordinal))
+            {
+                Assert.True(roster is not null, "the operation notification arrived before the roster update");
+                completed = next;
+            }
+        }
+        ShapeAssert.Matches(example.RosterNotification, roster!.Body);
         ShapeAssert.Matches(example.OperationNotification, completed.Body);
         Assert.Equal("completed", completed.Body["value"]![0]!["resourceData"]!["status"]!.GetValue<string>());
         Assert.Equal($"/communications/calls/{callId}/operations/{operationId}", completed.Body["value"]![0]!["resourceUrl"]!.GetValue<string>());

@@ -153,14 +153,48 @@ public sealed class ConnectionTests
     }
 
     [Fact]
-    public void AfterConnecting_MsalIsLoadedPrivately_NotIntoTheDefaultContext()
+    public void AfterConnecting_TheModulesMsalIsInItsOwnContext_NotTheDefaultOne()
     {
         using var session = _emulator.ConnectedSession();
 
-        var msal = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Microsoft.Identity.Client").ToList();
-
-        Assert.NotEmpty(msal);
-        Assert.All(msal, a => Assert.NotSame(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(a)));
+        var moduleContext = ModuleLoadContext(session);
+        var msal = Assert.Single(moduleContext.Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client");
+        Assert.True(msal.GetName().Version >= new Version(4, 92), "the module's own MSAL, not the host's: " + msal.GetName().Version);
+        Assert.Contains(moduleContext.Assemblies, a => a.GetName().Name == "CommsInvite.Core");
         Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "CommsInvite.Core");
+    }
+
+    [Fact]
+    public void AnOlderMsalInTheDefaultContext_DoesNotStopCertificateConnectAndInvite()
+    {
+        // What another module (Az.Accounts, MicrosoftTeams...) does first: load its own, older MSAL.
+        var older = System.Reflection.Assembly.Load(new System.Reflection.AssemblyName("Microsoft.Identity.Client"));
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(older));
+        Assert.True(older.GetName().Version < new Version(4, 92), "the host's MSAL should be the older one: " + older.GetName().Version);
+        _ = older.GetType("Microsoft.Identity.Client.ConfidentialClientApplicationBuilder", throwOnError: true);
+
+        using var session = new PowerShellSession();
+        session.ImportModule();
+        var connection = _emulator.Server.Connection;
+        session.SetVariable("password", EmulatorFixture.Secure(connection.ClientCertificatePassword));
+        session.SetVariable("callbackUri", _emulator.CallbackUri);
+
+        var result = session.Run(@"
+            Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $args[0] -TenantId $args[1] -ClientId $args[2] -CertificatePath $args[3] -CertificatePassword $password -ErrorAction Stop
+            $call = New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_isolation@thread.v2' -ErrorAction Stop
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $args[4] -Wait -PollInterval 0.2 -Timeout 30 -ErrorAction Stop",
+            _emulator.ConnectionFile, connection.TenantId, connection.ClientId, connection.ClientCertificatePath, EmulatorDefaults.SeedUserIds[2]).ThrowOnError();
+
+        Assert.Equal("Completed", Assert.Single(result.Output).Properties["Status"].Value!.ToString());
+        var ours = Assert.Single(ModuleLoadContext(session).Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client");
+        Assert.NotEqual(older.GetName().Version, ours.GetName().Version);
+    }
+
+    private static AssemblyLoadContext ModuleLoadContext(PowerShellSession session)
+    {
+        var assembly = (System.Reflection.Assembly)session.Run("(Get-Command Connect-CsGraph).ImplementingType.Assembly").ThrowOnError().Output.Single().BaseObject;
+        var context = AssemblyLoadContext.GetLoadContext(assembly)!;
+        Assert.NotSame(AssemblyLoadContext.Default, context);
+        return context;
     }
 }

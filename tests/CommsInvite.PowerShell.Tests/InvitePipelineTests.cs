@@ -30,7 +30,7 @@ public sealed class InvitePipelineTests
 
         var call = result.Output[0];
         var callId = call.Properties["Id"].Value!.ToString()!;
-        var outcome = Assert.Single(result.Output.Where(o => o.BaseObject.GetType().Name == "InviteOutcome"));
+        var outcome = Assert.Single(result.Output, o => o.BaseObject.GetType().Name == "InviteOutcome");
         Assert.Equal("Completed", outcome.Properties["Status"].Value!.ToString());
         Assert.Equal(callId, outcome.Properties["CallId"].Value!.ToString());
 
@@ -44,7 +44,7 @@ public sealed class InvitePipelineTests
         var state = _emulator.Server.State.GetCall(callId)!;
         Assert.Contains(state.Roster, r => r.IdentityId == UserA && r.Joined);
         Assert.Contains(state.Roster, r => r.IdentityId == UserB && r.Joined);
-        Assert.Single(_emulator.Server.State.Invites.Where(i => i.CallId == callId));
+        Assert.Single(_emulator.Server.State.Invites, i => i.CallId == callId);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class InvitePipelineTests
 
         var outcome = Assert.Single(result.Output);
         Assert.Equal("Completed", outcome.Properties["Status"].Value!.ToString());
-        var invite = _emulator.Server.State.Invites.Single(i => i.CallId == outcome.Properties["CallId"].Value!.ToString());
+        var invite = Assert.Single(_emulator.Server.State.Invites, i => i.CallId == outcome.Properties["CallId"].Value!.ToString());
         Assert.Equal("pipeline-test", invite.ClientContext);
         Assert.Equal(2, invite.Participants.Count);
         Assert.NotEmpty(result.Progress);
@@ -96,6 +96,26 @@ public sealed class InvitePipelineTests
     }
 
     [Fact]
+    public void ApiVersionBeta_SendsTheInviteToBeta_AndWaitPollsTheSameVersion()
+    {
+        using var session = _emulator.ConnectedSession();
+        var betaInvitesBefore = BetaInviteRequests();
+
+        var result = session.Run(@"
+            $call = New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_beta@thread.v2' -ApiVersion beta -ErrorAction Stop
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $args[0] -ApiVersion beta -ErrorAction Stop |
+                Wait-CsGraphInviteOperation -PollInterval 0.2 -Timeout 30 -ErrorAction Stop", UserB).ThrowOnError();
+
+        var outcome = Assert.Single(result.Output);
+        Assert.Equal("Completed", outcome.Properties["Status"].Value!.ToString());
+        Assert.Equal("beta", ((dynamic)outcome.BaseObject).Operation.ApiVersion);
+        Assert.Equal(betaInvitesBefore + 1, BetaInviteRequests());
+    }
+
+    private long BetaInviteRequests() =>
+        _emulator.Server.State.Stats.RequestsPerRoute.Where(r => r.Key.StartsWith("POST /beta/", StringComparison.Ordinal) && r.Key.EndsWith("/invite", StringComparison.Ordinal)).Sum(r => r.Value);
+
+    [Fact]
     public void WhatIf_SendsNothing()
     {
         using var session = _emulator.ConnectedSession();
@@ -110,7 +130,7 @@ public sealed class InvitePipelineTests
         Assert.Empty(result.Output);
         Assert.Equal(invitesBefore, _emulator.InviteRequests());
         Assert.Equal(callsBefore, _emulator.Server.State.GetCalls().Count);
-        Assert.Empty(_emulator.Server.State.Invites.Where(i => i.CallId == callId));
+        Assert.DoesNotContain(_emulator.Server.State.Invites, i => i.CallId == callId);
     }
 
     public static TheoryData<string, string, string> BadInvites => new()
@@ -143,7 +163,7 @@ public sealed class InvitePipelineTests
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Empty(result.Output);
         Assert.Equal(invitesBefore, _emulator.InviteRequests());
-        Assert.Empty(_emulator.Server.State.Invites.Where(i => i.CallId == callId));
+        Assert.DoesNotContain(_emulator.Server.State.Invites, i => i.CallId == callId);
     }
 
     [Fact]

@@ -82,7 +82,9 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             try
             {
                 // Within the renewal margin MSAL's cache would still hand back the old token, so ask for a fresh one.
-                var bypassCache = forceRefresh || current is not null;
+                // MSAL keeps managed-identity tokens in a process-wide cache keyed by resource, not by endpoint: against
+                // an emulator (several may run in one process) that cache could hand back another emulator's token.
+                var bypassCache = forceRefresh || current is not null || (_managedIdentity is not null && _pinnedFactory is not null);
                 result = _confidential is not null
                     ? await _confidential.AcquireTokenForClient(new[] { _scope }).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false)
                     : await _managedIdentity!.AcquireTokenForManagedIdentity(_resource).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false);

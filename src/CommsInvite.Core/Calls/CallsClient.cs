@@ -14,8 +14,6 @@ namespace CommsInvite.Core.Calls;
 /// <summary>Graph's cloud communications calls: create, read, end, roster, invite.</summary>
 public sealed class CallsClient
 {
-    private const int MaxRecoveryRounds = 3;
-
     private readonly GraphConnection _connection;
 
     internal CallsClient(GraphConnection connection)
@@ -180,7 +178,8 @@ public sealed class CallsClient
                 ambiguity = ex;
             }
 
-            if (round >= MaxRecoveryRounds)
+            // Each recovery round is a retry of the invite: the same MaxRetries bound applies.
+            if (round >= _connection.RetryPolicy.MaxRetries)
             {
                 throw ambiguity;
             }

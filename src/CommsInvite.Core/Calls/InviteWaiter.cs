@@ -258,6 +258,16 @@ public sealed class InviteWaiter
 
                 if (removed is not null)
                 {
+                    if (operationServed)
+                    {
+                        // The roster and the operation change together; read the operation again for its resultInfo.
+                        var final = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
+                        if (final is not null)
+                        {
+                            Merge(operation, final);
+                        }
+                    }
+
                     return Failed(operation, operation.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, $"{removed} left the roster of call {callId} after ringing: the invite was declined or not answered.");
                 }
 

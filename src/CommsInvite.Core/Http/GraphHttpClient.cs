@@ -49,6 +49,9 @@ internal sealed class GraphResponse
     public string? ClientRequestId { get; init; }
     public Uri RequestUri { get; init; } = null!;
 
+    /// <summary>Retry-After on a success (202 "not yet"), when the service sent one.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public T Read<T>()
         where T : class
     {
@@ -148,10 +151,11 @@ internal sealed class GraphHttpClient : IDisposable
         var refreshedAfter401 = false;
         string? bodyText = request.Body is null ? null : request.Body as string ?? JsonSerializer.Serialize(request.Body, request.Body.GetType(), GraphJson.Options);
 
+        // One client-request-id per logical request: its retries share it, so the service's logs tie them together.
+        var clientRequestId = Guid.NewGuid().ToString();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var clientRequestId = Guid.NewGuid().ToString();
             var attemptWatch = Stopwatch.StartNew();
             Statistics.Attempt();
 
@@ -195,6 +199,7 @@ internal sealed class GraphHttpClient : IDisposable
                     RequestId = attempt.RequestId,
                     ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
                     RequestUri = request.Uri,
+                    RetryAfter = attempt.RetryAfter,
                 };
             }
 

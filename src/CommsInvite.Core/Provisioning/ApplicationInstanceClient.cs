@@ -154,13 +154,16 @@ public sealed class ApplicationInstanceClient
             }
 
             progress?.Report(new SyncProgress { Identity = identity, Attempt = attempt, Elapsed = clock.Elapsed, Timeout = timeout, Message = $"{identity} has not replicated yet (attempt {attempt})." });
-            if (clock.Elapsed + interval > timeout)
+            var remaining = timeout - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
             {
                 throw new CommsInviteException(ErrorIds.ApplicationInstanceSyncTimedOut, FailureCategory.OperationTimeout,
                     $"{identity} had not replicated after {clock.Elapsed.TotalSeconds:F0} s ({attempt} attempts); run Sync-CsOnlineApplicationInstance again later.", identity);
             }
 
-            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            // The service's Retry-After says when replication should be done; the last attempt lands on the deadline.
+            var wait = response.RetryAfter ?? interval;
+            await Task.Delay(wait < remaining ? wait : remaining, cancellationToken).ConfigureAwait(false);
         }
     }
 

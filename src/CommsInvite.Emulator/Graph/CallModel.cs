@@ -23,6 +23,11 @@ internal sealed class CallRecord
     public List<RosterEntry> Roster { get; } = new();
     public Dictionary<string, InviteOperation> Operations { get; } = new(StringComparer.OrdinalIgnoreCase);
     public bool Ended { get; set; }
+
+    /// <summary>Guards the notification queue (separate from <see cref="Sync"/>: sending never holds the call's lock).</summary>
+    public object NotificationSync { get; } = new();
+    public List<object> PendingNotifications { get; } = new();
+    public bool NotificationsDraining { get; set; }
     private int _nextSourceId = 1;
 
     public int NextSourceId() => ++_nextSourceId;

@@ -171,8 +171,7 @@ internal static partial class CallsEndpoints
             call.State = "terminated";
             json = GraphShapes.Call(call, context.State.TenantId);
         }
-        _ = context.Notifier.SendAsync(call.Id, call.CallbackUri, call.OwnerClientId, "deleted",
-            $"/communications/calls/{call.Id}", $"/communications/calls/{call.Id}", json);
+        context.Notifier.EnqueueCallNotification(call, "deleted", json);
         return true;
     }
 
@@ -340,7 +339,6 @@ internal static partial class CallsEndpoints
             return;
         }
 
-        JsonArray roster;
         JsonObject operationData;
         lock (call.Sync)
         {
@@ -368,15 +366,11 @@ internal static partial class CallsEndpoints
                 }
             }
             operation.Status = operation.ResultCode is null ? "completed" : "failed";
-            roster = GraphShapes.Roster(call, context.State.TenantId);
             operationData = GraphShapes.OperationNotificationData(operation);
         }
 
         var prefix = operation.ViaAppAlias ? "/app/calls" : "/communications/calls";
-        await context.Notifier.SendAsync(call.Id, call.CallbackUri, call.OwnerClientId, "updated",
-            $"{prefix}/{call.Id}/participants", $"/communications/calls/{call.Id}/participants", roster).ConfigureAwait(false);
-        await context.Notifier.SendAsync(call.Id, call.CallbackUri, call.OwnerClientId, "deleted",
-            $"{prefix}/{call.Id}/operations/{operation.Id}", $"/communications/calls/{call.Id}/operations/{operation.Id}", operationData).ConfigureAwait(false);
+        context.Notifier.EnqueueInviteCompletion(call, $"{prefix}/{call.Id}/participants", $"{prefix}/{call.Id}/operations/{operation.Id}", operationData);
 
         // The replaced (peer-to-peer) call ends once the invite has completed.
         if (operation.Status == "completed" && operation.ReplacesCallId is not null

@@ -34,6 +34,66 @@ internal sealed class NotificationSender : IDisposable
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
+    private sealed record Pending(bool IsRoster, string ChangeType, string Resource, string ResourceUrl, JsonNode? Data);
+
+    /// <summary>
+    /// Queues an invite's completion: a roster "updated" then the operation "deleted". Per call, one sender drains
+    /// the queue in order; roster updates waiting together collapse into one that carries the roster as it is when
+    /// sent (newer than every completion queued before it), so each operation's notification still follows a
+    /// roster update that includes its outcome, and 1,000 invites do not send 1,000 full rosters.
+    /// </summary>
+    public void EnqueueInviteCompletion(CallRecord call, string rosterResource, string operationResource, JsonNode operationData)
+    {
+        Enqueue(call, new Pending(true, "updated", rosterResource, $"/communications/calls/{call.Id}/participants", null));
+        Enqueue(call, new Pending(false, "deleted", operationResource, operationResource.Replace("/app/calls/", "/communications/calls/", StringComparison.Ordinal), operationData));
+    }
+
+    /// <summary>Queues a notification about the call itself (after any queued before it).</summary>
+    public void EnqueueCallNotification(CallRecord call, string changeType, JsonNode callData) =>
+        Enqueue(call, new Pending(false, changeType, $"/communications/calls/{call.Id}", $"/communications/calls/{call.Id}", callData));
+
+    private void Enqueue(CallRecord call, Pending item)
+    {
+        if (string.IsNullOrEmpty(call.CallbackUri)) return;
+        bool start;
+        lock (call.NotificationSync)
+        {
+            call.PendingNotifications.Add(item);
+            start = !call.NotificationsDraining;
+            call.NotificationsDraining = true;
+        }
+        if (start) _ = Task.Run(() => DrainAsync(call));
+    }
+
+    private async Task DrainAsync(CallRecord call)
+    {
+        while (true)
+        {
+            List<object> batch;
+            lock (call.NotificationSync)
+            {
+                if (call.PendingNotifications.Count == 0 || _context.Stopping.IsCancellationRequested)
+                {
+                    call.NotificationsDraining = false;
+                    return;
+                }
+                batch = new List<object>(call.PendingNotifications);
+                call.PendingNotifications.Clear();
+            }
+            var items = batch.Cast<Pending>().ToArray();
+            if (items.FirstOrDefault(p => p.IsRoster) is { } roster)
+            {
+                JsonArray rosterData;
+                lock (call.Sync) rosterData = GraphShapes.Roster(call, _context.State.TenantId);
+                await SendAsync(call.Id, call.CallbackUri, call.OwnerClientId, roster.ChangeType, roster.Resource, roster.ResourceUrl, rosterData).ConfigureAwait(false);
+            }
+            foreach (var item in items.Where(p => !p.IsRoster))
+            {
+                await SendAsync(call.Id, call.CallbackUri, call.OwnerClientId, item.ChangeType, item.Resource, item.ResourceUrl, item.Data!).ConfigureAwait(false);
+            }
+        }
+    }
+
     public async Task SendAsync(string callId, string? callbackUri, string audience, string changeType, string resource, string resourceUrl, JsonNode resourceData)
     {
         if (string.IsNullOrEmpty(callbackUri)) return;

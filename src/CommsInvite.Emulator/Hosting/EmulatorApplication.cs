@@ -20,6 +20,7 @@ internal static class EmulatorApplication
 
         app.UseRouting();
         app.Use(RequestIdsAsync(context));
+        app.Use(FaultMiddleware.Create(context));
 
         app.MapGet("/", () => HttpJson.Json(new System.Text.Json.Nodes.JsonObject { ["name"] = "CommsInvite.Emulator" }));
         IdentityEndpoints.Map(app, context);

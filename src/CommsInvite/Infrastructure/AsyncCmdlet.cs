@@ -102,25 +102,26 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     private void RunBlock(Func<CancellationToken, Task> block)
     {
-        _stopping.Token.ThrowIfCancellationRequested();
+        if (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
         var pending = new BlockingCollection<Action>();
         _pending = pending;
         OnBlockStarting();
         try
         {
-            var work = Task.Run(
-                async () =>
-                {
-                    try
-                    {
-                        await block(_stopping.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        pending.CompleteAdding();
-                    }
-                },
-                _stopping.Token);
+            var work = Task.Run(() => block(_stopping.Token), _stopping.Token);
+
+            // Close the queue only once the task has really ended (a continuation, not a finally inside it), so
+            // that when the loop below runs out, the task's outcome is already there to read without blocking.
+            _ = work.ContinueWith(
+                static (_, queue) => ((BlockingCollection<Action>)queue!).CompleteAdding(),
+                pending,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
 
             try
             {
@@ -141,7 +142,6 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
                 throw;
             }
 
-            // The queue completes only when the task has ended, so this does not block.
             Finish(work);
         }
         finally
@@ -153,16 +153,21 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     private void Finish(Task work)
     {
-        var exception = work.Exception?.GetBaseException();
-        if (work.IsCanceled || (exception is OperationCanceledException && _stopping.IsCancellationRequested))
+        if (work.IsCanceled)
         {
             throw new PipelineStoppedException();
         }
 
+        if (!work.IsFaulted)
+        {
+            return;
+        }
+
+        var exception = work.Exception!.GetBaseException();
         switch (exception)
         {
-            case null:
-                return;
+            case OperationCanceledException when _stopping.IsCancellationRequested:
+                throw new PipelineStoppedException();
             case CommsInviteException comms:
                 ThrowTerminatingError(ErrorRecords.From(comms));
                 return;

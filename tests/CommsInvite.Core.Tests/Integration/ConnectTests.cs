@@ -46,6 +46,42 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Connects_with_a_certificate_found_by_thumbprint_in_the_user_store()
+    {
+        var info = _emulator.Connection;
+        using var pfx = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(info.ClientCertificatePath!, info.ClientCertificatePassword!.Reveal(), System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.Exportable | System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.PersistKeySet);
+        using var store = new System.Security.Cryptography.X509Certificates.X509Store(System.Security.Cryptography.X509Certificates.StoreName.My, System.Security.Cryptography.X509Certificates.StoreLocation.CurrentUser);
+        store.Open(System.Security.Cryptography.X509Certificates.OpenFlags.ReadWrite);
+        store.Add(pfx);
+        try
+        {
+            var settings = _emulator.SecretSettings();
+            settings.Credential = CertificateCredential.FromThumbprint(pfx.Thumbprint.ToLowerInvariant());
+            using var connection = await GraphConnection.ConnectAsync(settings);
+            Assert.Equal("Certificate", connection.Context.AuthType);
+            Assert.Equal(pfx.Thumbprint, connection.Context.CertificateThumbprint, ignoreCase: true);
+        }
+        finally
+        {
+            store.Remove(pfx);
+        }
+    }
+
+    [Fact]
+    public void Secure_strings_convert_without_showing_the_secret()
+    {
+        using var secure = new System.Security.SecureString();
+        foreach (var c in "Canary-Secure-1")
+        {
+            secure.AppendChar(c);
+        }
+
+        var secret = SecretString.FromSecureString(secure);
+        Assert.Equal("Canary-Secure-1", secret.Reveal());
+        Assert.DoesNotContain("Canary", secret.ToString());
+    }
+
+    [Fact]
     public async Task Connects_with_managed_identity_through_the_emulator_endpoint()
     {
         var settings = new ConnectionSettings
@@ -61,6 +97,21 @@ public sealed class ConnectTests
         Assert.Equal(_emulator.Connection.TenantId, connection.Context.TenantId);
         Assert.Contains("Calls.InitiateGroupCall.All", connection.Context.Roles);
         await connection.Calls.ListCallsAsync();
+    }
+
+    [Fact]
+    public async Task Managed_identity_follows_the_emulator_it_is_pointed_at()
+    {
+        // Environment variables are process-wide: this test lives in the same collection as the other managed-identity test.
+        await using var second = await CommsInvite.Emulator.EmulatorServer.StartAsync(new CommsInvite.Emulator.EmulatorOptions { Port = 0 });
+        var secondInfo = EmulatorConnectionInfo.Load(second.ConnectionFilePath);
+
+        foreach (var info in new[] { secondInfo, _emulator.Connection })
+        {
+            using var connection = await GraphConnection.ConnectAsync(new ConnectionSettings { Environment = CloudEnvironment.Emulator, Emulator = info, Credential = new ManagedIdentityCredential() });
+            await connection.Calls.ListCallsAsync();
+            Assert.Equal(0, connection.Statistics.ForcedTokenRefreshes);
+        }
     }
 
     [Fact]

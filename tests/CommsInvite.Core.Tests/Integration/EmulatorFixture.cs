@@ -29,9 +29,11 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public EmulatorConnectionInfo Connection { get; private set; } = null!;
 
+    public TimeSpan AnswerDelay { get; init; } = TimeSpan.FromMilliseconds(150);
+
     public async Task InitializeAsync()
     {
-        Server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, AnswerDelay = TimeSpan.FromMilliseconds(150), ReplicationDelay = TimeSpan.FromMilliseconds(300) });
+        Server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, AnswerDelay = AnswerDelay, ReplicationDelay = TimeSpan.FromMilliseconds(300) });
         Connection = EmulatorConnectionInfo.Load(Server.ConnectionFilePath);
     }
 

@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Core.Calls;
+using CommsInvite.Core.Http;
+using CommsInvite.Core.Models;
+using CommsInvite.Emulator;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace CommsInvite.Core.Tests.Integration;
+
+/// <summary>Fault injection on the emulator: retries follow the rules and nobody is invited twice or lost.</summary>
+public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
+{
+    private const string InviteRoute = "/participants/invite$";
+    private readonly EmulatorFixture _emulator;
+    private readonly ITestOutputHelper _output;
+
+    public FaultTests(EmulatorFixture emulator, ITestOutputHelper output)
+    {
+        _emulator = emulator;
+        _output = output;
+        _emulator.Server.Faults.Clear();
+    }
+
+    // Fault rules are emulator-wide: each test starts and ends with none.
+    public void Dispose() => _emulator.Server.Faults.Clear();
+
+    private static RetryPolicy FastPolicy => RetryPolicy.Default with { BaseDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(3), MaxRetries = 6 };
+
+    public static TheoryData<string, FaultKind, int?, bool, string> InviteFaults() => new()
+    {
+        { "429 Retry-After seconds", FaultKind.Throttle, 0, false, "retry" },
+        { "429 Retry-After date", FaultKind.Throttle, 1, true, "retry" },
+        { "503 with Retry-After", FaultKind.Unavailable, 0, false, "retry" },
+        { "503 without Retry-After", FaultKind.Unavailable, null, false, "ambiguous" },
+        { "504", FaultKind.GatewayTimeout, null, false, "ambiguous" },
+        { "reset before processing", FaultKind.ResetBefore, null, false, "ambiguous" },
+        { "reset after processing", FaultKind.ResetAfter, null, false, "recovered" },
+        { "truncated body", FaultKind.Truncate, null, false, "location" },
+        { "non-JSON 502", FaultKind.NonJson, null, false, "ambiguous" },
+        { "expired token", FaultKind.ExpiredToken, null, false, "token" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InviteFaults))]
+    public async Task An_invite_survives_a_fault_and_reaches_the_roster_exactly_once(string description, FaultKind kind, int? retryAfterSeconds, bool retryAfterDate, string expectation)
+    {
+        var log = new RecordingLogSink();
+        using var connection = await _emulator.ConnectAsync(log, FastPolicy);
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Method = "POST", Kind = kind, RetryAfterSeconds = retryAfterSeconds, RetryAfterDate = retryAfterDate, Count = 1 });
+
+        var operation = await connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Adele), InvitationParticipants.User(Users.Alex) } });
+
+        var stats = connection.Statistics;
+        switch (expectation)
+        {
+            case "retry":
+                Assert.True(stats.Retries >= 1, $"{description}: {stats}");
+                Assert.False(operation.RecoveredFromRoster);
+                break;
+            case "ambiguous":
+                Assert.True(stats.AmbiguousFailures >= 1, $"{description}: {stats}");
+                Assert.True(operation.RecoveredFromRoster);
+                Assert.False(string.IsNullOrEmpty(operation.Id), "the re-sent invite's operation");
+                break;
+            case "recovered":
+                Assert.True(stats.AmbiguousFailures >= 1, $"{description}: {stats}");
+                Assert.True(operation.RecoveredFromRoster);
+                Assert.Contains("already ringing or joined", log.All);
+                break;
+            case "location":
+                Assert.False(string.IsNullOrEmpty(operation.Id));
+                Assert.EndsWith(operation.Id!, operation.Location);
+                break;
+            case "token":
+                Assert.Equal(1, stats.ForcedTokenRefreshes);
+                break;
+        }
+
+        var outcome = await new InviteWaiter(connection).WaitOneAsync(operation, new WaitOptions { Timeout = TimeSpan.FromSeconds(15), PollInterval = TimeSpan.FromMilliseconds(100) });
+        Assert.Equal(InviteOutcomeStatus.Completed, outcome.Status);
+        var roster = _emulator.Server.State.GetRoster(call.Id!);
+        Assert.Equal(1, roster.Count(e => string.Equals(e.IdentityId, Users.Adele, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(1, roster.Count(e => string.Equals(e.IdentityId, Users.Alex, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(0, _emulator.Server.State.Stats.DuplicateInvites);
+    }
+
+    [Fact]
+    public async Task Reads_are_retried_after_resets_and_broken_bodies()
+    {
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy);
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        foreach (var kind in new[] { FaultKind.ResetAfter, FaultKind.Truncate, FaultKind.NonJson, FaultKind.GatewayTimeout })
+        {
+            _emulator.Server.Faults.Add(new FaultRule { Route = "/participants$", Method = "GET", Kind = kind, Count = 1 });
+            var roster = await connection.Calls.ListParticipantsAsync(call.Id!);
+            Assert.NotEmpty(roster);
+        }
+
+        Assert.True(connection.Statistics.Retries >= 4, connection.Statistics.ToString());
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_allowed_fails_at_once_with_ids()
+    {
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxRetryDelay = TimeSpan.FromSeconds(2) });
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Kind = FaultKind.Throttle, RetryAfterSeconds = 120, Count = 1 });
+
+        var error = await Assert.ThrowsAsync<GraphServiceException>(() => connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Megan) } }));
+
+        Assert.Equal(ErrorIds.Throttled, error.ErrorId);
+        Assert.Equal(FailureCategory.LimitsExceeded, error.Category);
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
+        Assert.False(string.IsNullOrEmpty(error.ClientRequestId));
+        Assert.DoesNotContain(_emulator.Server.State.GetRoster(call.Id!), e => e.IdentityId == Users.Megan);
+    }
+
+    [Fact]
+    public async Task Retries_stop_at_max_retries()
+    {
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxRetries = 2 });
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = "/communications/calls/[^/]+$", Method = "GET", Kind = FaultKind.Unavailable, RetryAfterSeconds = 0 });
+
+        var error = await Assert.ThrowsAsync<GraphServiceException>(() => connection.Calls.GetCallAsync(call.Id!));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Equal(2, connection.Statistics.Retries);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_a_retry_loop()
+    {
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxRetryDelay = TimeSpan.FromSeconds(60), MaxRetries = 10 });
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = "/communications/calls/[^/]+$", Method = "GET", Kind = FaultKind.Throttle, RetryAfterSeconds = 30 });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.Calls.GetCallAsync(call.Id!, cancellationToken: cancel.Token));
+    }
+
+    // expiredToken stays out of the random mixes: a second 401 right after a forced token refresh is, by design, a real
+    // failure (the token is refreshed once per request), and random injection can hit one request twice.
+    public static TheoryData<string, FaultRule[], int> Mixes() => new()
+    {
+        { "throttle+unavailable", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Throttle, RetryAfterSeconds = 0, Probability = 0.25 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Unavailable, RetryAfterSeconds = 0, Probability = 0.15 } }, 1 },
+        { "resets", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetBefore, Probability = 0.15 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetAfter, Probability = 0.2 }, new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.ResetAfter, Probability = 0.1 } }, 1 },
+        { "broken answers", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Truncate, Probability = 0.15 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.NonJson, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.GatewayTimeout, Probability = 0.1 }, new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.Truncate, Probability = 0.1 } }, 1 },
+        { "everything, two per invite", new[] { new FaultRule { Route = InviteRoute, Kind = FaultKind.Throttle, RetryAfterSeconds = 0, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetAfter, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.ResetBefore, Probability = 0.1 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Unavailable, Probability = 0.05 }, new FaultRule { Route = InviteRoute, Kind = FaultKind.Latency, LatencyMs = 20, Probability = 0.1 } }, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mixes))]
+    public async Task Chaos_200_invites_nobody_lost_nobody_twice(string mix, FaultRule[] faults, int participantsPerInvite)
+    {
+        const int Invites = 200;
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxRetries = 10 });
+        var users = _emulator.Server.State.GetUsers().Where(u => !u.Declines).Select(u => u.Id).ToArray();
+        var perCall = users.Length / participantsPerInvite;
+        var callCount = (Invites + perCall - 1) / perCall;
+        var calls = new List<string>();
+        for (var i = 0; i < callCount; i++)
+        {
+            calls.Add((await InviteTests.NewGroupCallAsync(connection)).Id!);
+        }
+
+        var plan = Enumerable.Range(0, Invites)
+            .Select(i => (CallId: calls[i / perCall], Users: users.Skip((i % perCall) * participantsPerInvite).Take(participantsPerInvite).ToArray()))
+            .ToList();
+        foreach (var fault in faults)
+        {
+            _emulator.Server.Faults.Add(fault);
+        }
+
+        var failures = 0;
+        using var gate = new SemaphoreSlim(16);
+        await Task.WhenAll(plan.Select(async item =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await connection.Calls.InviteAsync(new InviteRequest { CallId = item.CallId, Participants = item.Users.Select(u => InvitationParticipants.User(u)).ToList() });
+            }
+            catch (CommsInviteException ex)
+            {
+                Interlocked.Increment(ref failures);
+                _output.WriteLine($"invite failed: {ex.ErrorId}: {ex.Message}");
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        _emulator.Server.Faults.Clear();
+        var state = _emulator.Server.State;
+        var lost = 0;
+        var duplicated = 0;
+        foreach (var group in plan.GroupBy(p => p.CallId))
+        {
+            var roster = state.GetRoster(group.Key);
+            foreach (var user in group.SelectMany(p => p.Users))
+            {
+                var entries = roster.Count(e => string.Equals(e.IdentityId, user, StringComparison.OrdinalIgnoreCase));
+                if (entries == 0)
+                {
+                    lost++;
+                }
+                else if (entries > 1)
+                {
+                    duplicated += entries - 1;
+                }
+            }
+        }
+
+        var duplicateInvites = state.Stats.DuplicateInvites;
+        _output.WriteLine($"{mix}: {Invites} invites ({participantsPerInvite} participant(s) each), faults injected {state.Stats.TotalFaultsInjected}, retries {connection.Statistics.Retries}, ambiguous {connection.Statistics.AmbiguousFailures}, failed {failures}, invites lost {lost}, duplicated {duplicated + duplicateInvites}");
+        Assert.True(state.Stats.TotalFaultsInjected > 0);
+        Assert.Equal(0, failures);
+        Assert.Equal(0, lost);
+        Assert.Equal(0, duplicated);
+        Assert.Equal(0, duplicateInvites);
+    }
+}
