@@ -30,6 +30,9 @@
         'Set-CsPhoneNumberAssignment'
         'Remove-CsPhoneNumberAssignment'
         'Set-CsOnlineVoiceApplicationInstance'
+        'ConvertFrom-CsGraphNotification'
+        'Start-CsGraphNotificationListener'
+        'Stop-CsGraphNotificationListener'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
