@@ -354,36 +354,50 @@ public sealed class NotificationListenerCmdletTests
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
-    /// <summary>An OpenID configuration and JWKS served over http://127.0.0.1 by HttpListener.</summary>
+    /// <summary>
+    /// An OpenID configuration and JWKS served over http://127.0.0.1 by a bare TcpListener (HttpListener would need a
+    /// URL reservation on Windows). Answers every GET with Connection: close.
+    /// </summary>
     private sealed class LoopbackIssuer : IAsyncDisposable
     {
-        private readonly HttpListener _http;
+        private readonly TcpListener _tcp;
         private readonly Task _loop;
         private int _requests;
 
-        private LoopbackIssuer(HttpListener http, string configuration, string keys)
+        private LoopbackIssuer(TcpListener tcp, string configuration, string keys)
         {
-            _http = http;
+            _tcp = tcp;
             _loop = Task.Run(async () =>
             {
-                while (_http.IsListening)
+                while (true)
                 {
-                    HttpListenerContext context;
+                    TcpClient client;
                     try
                     {
-                        context = await _http.GetContextAsync();
+                        client = await _tcp.AcceptTcpClientAsync();
                     }
-                    catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
                     {
                         return;
                     }
 
-                    Interlocked.Increment(ref _requests);
-                    var bytes = System.Text.Encoding.UTF8.GetBytes(context.Request.Url!.AbsolutePath.EndsWith("/keys", StringComparison.Ordinal) ? keys : configuration);
-                    context.Response.ContentType = "application/json";
-                    context.Response.ContentLength64 = bytes.Length;
-                    await context.Response.OutputStream.WriteAsync(bytes);
-                    context.Response.Close();
+                    using (client)
+                    {
+                        Interlocked.Increment(ref _requests);
+                        var stream = client.GetStream();
+                        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII, false, 1024, leaveOpen: true);
+                        var requestLine = await reader.ReadLineAsync() ?? string.Empty;
+                        while (!string.IsNullOrEmpty(await reader.ReadLineAsync()))
+                        {
+                        }
+
+                        var path = requestLine.Split(' ').ElementAtOrDefault(1) ?? string.Empty;
+                        var body = System.Text.Encoding.UTF8.GetBytes(path.EndsWith("/keys", StringComparison.Ordinal) ? keys : configuration);
+                        var head = System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                        await stream.WriteAsync(head);
+                        await stream.WriteAsync(body);
+                        await stream.FlushAsync();
+                    }
                 }
             });
         }
@@ -394,14 +408,9 @@ public sealed class NotificationListenerCmdletTests
 
         public static Task<LoopbackIssuer> StartAsync(Microsoft.IdentityModel.Tokens.RsaSecurityKey key)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var prefix = $"http://127.0.0.1:{port}/";
-            var http = new HttpListener();
-            http.Prefixes.Add(prefix);
-            http.Start();
+            var tcp = new TcpListener(IPAddress.Loopback, 0);
+            tcp.Start();
+            var prefix = $"http://127.0.0.1:{((IPEndPoint)tcp.LocalEndpoint).Port}/";
             var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromRSASecurityKey(
                 new Microsoft.IdentityModel.Tokens.RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
             var keys = System.Text.Json.JsonSerializer.Serialize(new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = jwk.Kid, n = jwk.N, e = jwk.E } } });
@@ -411,7 +420,7 @@ public sealed class NotificationListenerCmdletTests
                 ["jwks_uri"] = prefix + "keys",
                 ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             });
-            return Task.FromResult(new LoopbackIssuer(http, configuration, keys) { ConfigurationUri = new Uri(prefix + ".well-known/openid-configuration") });
+            return Task.FromResult(new LoopbackIssuer(tcp, configuration, keys) { ConfigurationUri = new Uri(prefix + ".well-known/openid-configuration") });
         }
 
         public static string Token(Microsoft.IdentityModel.Tokens.SecurityKey key, string issuer, string audience, DateTime expires) =>
@@ -427,8 +436,7 @@ public sealed class NotificationListenerCmdletTests
 
         public async ValueTask DisposeAsync()
         {
-            _http.Stop();
-            _http.Close();
+            _tcp.Stop();
             await _loop;
         }
     }

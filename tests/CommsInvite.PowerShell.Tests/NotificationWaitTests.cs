@@ -49,11 +49,11 @@ public sealed class NotificationWaitTests
         using var session = ListeningSession();
         try
         {
-            // The first poll sees the invitee ringing; the next would come only after 10 minutes.
+            // The first poll sees the invitee ringing; the next would come only after 4 minutes, beyond -Timeout.
             var result = session.Run(@"
                 $call = New-CsGraphCall -CallbackUri $listener.Uri -ThreadId '19:meeting_wait_auto@thread.v2' -ErrorAction Stop
                 Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $args[0] -ErrorAction Stop |
-                    Wait-CsGraphInviteOperation -Timeout 60 -PollInterval 600", UserA).ThrowOnError();
+                    Wait-CsGraphInviteOperation -Timeout 60 -PollInterval 240", UserA).ThrowOnError();
 
             var outcome = Assert.Single(result.Output);
             Assert.Equal("Completed", outcome.Properties["Status"].Value!.ToString());
@@ -162,7 +162,7 @@ public sealed class NotificationWaitTests
         {
             var result = session.Run(@"
                 $call = New-CsGraphCall -CallbackUri $listener.Uri -ThreadId '19:meeting_wait_invite@thread.v2' -ErrorAction Stop
-                Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $args[0] -Wait -Timeout 30 -PollInterval 600", UserC).ThrowOnError();
+                Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $args[0] -Wait -Timeout 30 -PollInterval 240", UserC).ThrowOnError();
 
             var outcome = Assert.Single(result.Output);
             Assert.Equal("Completed", outcome.Properties["Status"].Value!.ToString());

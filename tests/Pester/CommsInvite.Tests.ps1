@@ -132,6 +132,13 @@ Describe 'The module' {
         (New-CsGraphInvitationParticipant -PhoneNumber '+12345678901').Identity.Phone.Id | Should -Be '+12345678901'
     }
 
+    It 'completes -Environment and -ApiVersion' {
+        $line = 'Connect-CsGraph -Environment US'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('USGov', 'USGovDoD')
+        $line = 'Invoke-CsGraphParticipantInvite -ApiVersion b'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'beta'
+    }
+
     It 'loads its assemblies into a private load context' {
         $assembly = (Get-Command Connect-CsGraph).ImplementingType.Assembly
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly) |

@@ -120,18 +120,14 @@ BeforeAll {
         [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
     }
 
-    # A token issuer of our own: an OpenID configuration and JWKS served over loopback HTTP from a background
-    # runspace, so the listener's real validation runs against keys this test controls.
+    # A token issuer of our own: an OpenID configuration and JWKS served over loopback HTTP (a bare TcpListener in a
+    # background runspace: HttpListener would need a URL reservation on Windows), so the listener's real validation
+    # runs against keys this test controls.
     function script:Start-TestIssuer {
         $rsa = [System.Security.Cryptography.RSA]::Create(2048)
-        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $probe.Start()
-        $port = $probe.LocalEndpoint.Port
-        $probe.Stop()
-        $prefix = "http://127.0.0.1:$port/"
-        $http = [System.Net.HttpListener]::new()
-        $http.Prefixes.Add($prefix)
-        $http.Start()
+        $tcp = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $tcp.Start()
+        $prefix = "http://127.0.0.1:$($tcp.LocalEndpoint.Port)/"
 
         $public = $rsa.ExportParameters($false)
         $jwks = @{ keys = @(@{ kty = 'RSA'; use = 'sig'; alg = 'RS256'; kid = 'pester-key'; n = (ConvertTo-Base64Url $public.Modulus); e = (ConvertTo-Base64Url $public.Exponent) }) } |
@@ -141,22 +137,35 @@ BeforeAll {
 
         $server = [powershell]::Create()
         $null = $server.AddScript({
-                param($http, $configuration, $jwks)
-                while ($http.IsListening) {
-                    try { $context = $http.GetContext() } catch { break }
-                    $body = if ($context.Request.Url.AbsolutePath -eq '/keys') { $jwks } else { $configuration }
-                    $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
-                    $context.Response.ContentType = 'application/json'
-                    $context.Response.ContentLength64 = $bytes.Length
-                    $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
-                    $context.Response.Close()
+                param($tcp, $configuration, $jwks)
+                while ($true) {
+                    try { $client = $tcp.AcceptTcpClient() } catch { break }
+                    try {
+                        $stream = $client.GetStream()
+                        $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII, $false, 1024, $true)
+                        $requestLine = $reader.ReadLine()
+                        do { $line = $reader.ReadLine() } while (-not [string]::IsNullOrEmpty($line))
+                        $path = ($requestLine -split ' ')[1]
+                        $body = if ($path -like '*/keys') { $jwks } else { $configuration }
+                        $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
+                        $head = [System.Text.Encoding]::ASCII.GetBytes("HTTP/1.1 200 OK`r`nContent-Type: application/json`r`nContent-Length: $($bytes.Length)`r`nConnection: close`r`n`r`n")
+                        $stream.Write($head, 0, $head.Length)
+                        $stream.Write($bytes, 0, $bytes.Length)
+                        $stream.Flush()
+                    }
+                    catch {
+                        # One broken request must not end the issuer.
+                    }
+                    finally {
+                        $client.Dispose()
+                    }
                 }
-            }).AddArgument($http).AddArgument($configuration).AddArgument($jwks)
+            }).AddArgument($tcp).AddArgument($configuration).AddArgument($jwks)
         $handle = $server.BeginInvoke()
 
         [pscustomobject]@{
             Rsa              = $rsa
-            Http             = $http
+            Tcp              = $tcp
             Server           = $server
             Handle           = $handle
             KeyId            = 'pester-key'
@@ -165,8 +174,7 @@ BeforeAll {
     }
 
     function script:Stop-TestIssuer($Issuer) {
-        $Issuer.Http.Stop()
-        $Issuer.Http.Close()
+        $Issuer.Tcp.Stop()
         $null = $Issuer.Handle.AsyncWaitHandle.WaitOne(5000)
         $Issuer.Server.Dispose()
         $Issuer.Rsa.Dispose()
@@ -287,7 +295,8 @@ Describe 'ConvertFrom-CsGraphNotification' {
         $result.Errors.Count | Should -Be 1
         $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidNotificationBody,*'
         $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $result.Output | Should -Be @('after')
+        $result.Output.Count | Should -Be 1
+        $result.Output[0] | Should -Be 'after'
     }
 }
 
