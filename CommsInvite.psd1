@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('CommsInvite.Format.ps1xml', 'CommsInvite.Provisioning.Format.ps1xml')
+    FormatsToProcess     = @('CommsInvite.Format.ps1xml', 'CommsInvite.Provisioning.Format.ps1xml', 'CommsInvite.Notifications.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-CsGraph'
