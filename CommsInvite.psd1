@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('CommsInvite.Format.ps1xml')
+    FormatsToProcess     = @('CommsInvite.Format.ps1xml', 'CommsInvite.Provisioning.Format.ps1xml', 'CommsInvite.Notifications.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-CsGraph'
@@ -21,6 +21,18 @@
         'New-CsGraphInvitationParticipant'
         'Invoke-CsGraphParticipantInvite'
         'Wait-CsGraphInviteOperation'
+        'New-CsOnlineApplicationInstance'
+        'Get-CsOnlineApplicationInstance'
+        'Set-CsOnlineApplicationInstance'
+        'Sync-CsOnlineApplicationInstance'
+        'Set-CsGraphUserLicense'
+        'Get-CsPhoneNumberAssignment'
+        'Set-CsPhoneNumberAssignment'
+        'Remove-CsPhoneNumberAssignment'
+        'Set-CsOnlineVoiceApplicationInstance'
+        'ConvertFrom-CsGraphNotification'
+        'Start-CsGraphNotificationListener'
+        'Stop-CsGraphNotificationListener'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -7,8 +7,9 @@
     Build    dotnet build CommsInvite.sln: lays out the importable module at out/CommsInvite/<ModuleVersion>/.
     Test     Build, then every xunit project under tests/ (engine tests included), then Pester 5 (tests/Pester)
              when Pester 5 is installed (it says so when it is not).
-    Package  Build in Release, then publish out/CommsInvite/<ModuleVersion> to a local repository folder
-             (out/packages) as a .nupkg that Install-PSResource / Install-Module can install.
+    Package  Build in Release, then pack out/CommsInvite/<ModuleVersion> into out/packages/CommsInvite.<ver>.nupkg
+             (tests/CommsInvite.Packaging, the same tool `dotnet build -t:PackModule` runs), a folder repository that
+             Install-PSResource / Install-Module can install from.
     Demo     Build, start the emulator, import the module, create a group call, invite two users and wait.
 
 .EXAMPLE
@@ -79,33 +80,20 @@ function Invoke-Test {
 }
 
 function Invoke-Package {
-    Invoke-Build -BuildConfiguration Release
+    # The same packager `dotnet build tests/CommsInvite.Packaging -t:PackModule` runs on machines without pwsh:
+    # builds the module (Release), reads the manifest with Test-ModuleManifest and writes
+    # out/packages/CommsInvite.<ModuleVersion>.nupkg (nuspec from the manifest, module files, no markdown or pdb).
+    Invoke-Dotnet build (Join-Path $repoRoot 'tests/CommsInvite.Packaging/CommsInvite.Packaging.csproj') -c Release -nologo -t:PackModule
     $test = Test-ModuleManifest -Path (Join-Path $moduleFolder 'CommsInvite.psd1')
     Write-Host "Manifest OK: $($test.Name) $($test.Version)"
 
     $repositoryFolder = Join-Path $repoRoot 'out/packages'
-    $null = New-Item -ItemType Directory -Path $repositoryFolder -Force
-    $repositoryName = 'CommsInviteLocal' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    if (Get-Command -Name Publish-PSResource -ErrorAction SilentlyContinue) {
-        Register-PSResourceRepository -Name $repositoryName -Uri $repositoryFolder -Trusted
-        try {
-            Publish-PSResource -Path $moduleFolder -Repository $repositoryName
-        }
-        finally {
-            Unregister-PSResourceRepository -Name $repositoryName
-        }
+    $package = Join-Path $repositoryFolder "CommsInvite.$moduleVersion.nupkg"
+    if (-not (Test-Path -LiteralPath $package)) {
+        throw "The packager did not write $package."
     }
-    else {
-        Register-PSRepository -Name $repositoryName -SourceLocation $repositoryFolder -PublishLocation $repositoryFolder -InstallationPolicy Trusted
-        try {
-            Publish-Module -Path $moduleFolder -Repository $repositoryName
-        }
-        finally {
-            Unregister-PSRepository -Name $repositoryName
-        }
-    }
-
-    Get-ChildItem -Path $repositoryFolder -Filter "CommsInvite.$moduleVersion*.nupkg" | ForEach-Object { Write-Host "Package: $($_.FullName)" -ForegroundColor Green }
+    Write-Host "Package: $package" -ForegroundColor Green
+    Write-Host "Install it: Register-PSResourceRepository -Name CommsInviteLocal -Uri '$repositoryFolder' -Trusted; Install-PSResource CommsInvite -Repository CommsInviteLocal"
 }
 
 function Invoke-Demo {

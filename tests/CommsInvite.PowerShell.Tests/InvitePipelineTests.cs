@@ -96,6 +96,26 @@ public sealed class InvitePipelineTests
     }
 
     [Fact]
+    public void ApiVersionBeta_SendsTheInviteToBeta_AndWaitPollsTheSameVersion()
+    {
+        using var session = _emulator.ConnectedSession();
+        var betaInvitesBefore = BetaInviteRequests();
+
+        var result = session.Run(@"
+            $call = New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_beta@thread.v2' -ApiVersion beta -ErrorAction Stop
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $args[0] -ApiVersion beta -ErrorAction Stop |
+                Wait-CsGraphInviteOperation -PollInterval 0.2 -Timeout 30 -ErrorAction Stop", UserB).ThrowOnError();
+
+        var outcome = Assert.Single(result.Output);
+        Assert.Equal("Completed", outcome.Properties["Status"].Value!.ToString());
+        Assert.Equal("beta", ((dynamic)outcome.BaseObject).Operation.ApiVersion);
+        Assert.Equal(betaInvitesBefore + 1, BetaInviteRequests());
+    }
+
+    private long BetaInviteRequests() =>
+        _emulator.Server.State.Stats.RequestsPerRoute.Where(r => r.Key.StartsWith("POST /beta/", StringComparison.Ordinal) && r.Key.EndsWith("/invite", StringComparison.Ordinal)).Sum(r => r.Value);
+
+    [Fact]
     public void WhatIf_SendsNothing()
     {
         using var session = _emulator.ConnectedSession();

@@ -90,7 +90,22 @@ public sealed class ModuleImportTests
 
         Assert.Empty(info.RequiredAssemblies);
         Assert.Empty(info.NestedModules);
+        Assert.Empty(info.RequiredModules);
         Assert.Equal("CommsInvite.psm1", Path.GetFileName(info.RootModule));
+
+        // Whatever these keys name, PowerShell loads itself, into the default context, where the first module to load MSAL
+        // or IdentityModel wins. None of them may name a bin/ assembly (the psm1 hands them to the private context instead).
+        var manifestText = File.ReadAllText(ModuleLayout.BuiltManifestPath);
+        var loadingKeys = System.Text.RegularExpressions.Regex.Matches(
+                manifestText,
+                @"(?m)^\s*(?:RootModule|ModuleToProcess|NestedModules|RequiredAssemblies|RequiredModules|ScriptsToProcess|TypesToProcess|FormatsToProcess)\s*=\s*(?:@\([^)]*\)|[^\r\n]*)")
+            .Select(m => m.Value).ToList();
+        Assert.Contains(loadingKeys, k => k.TrimStart().StartsWith("RootModule", StringComparison.Ordinal));
+        var binAssemblies = Directory.GetFiles(Path.Combine(ModuleLayout.ModuleFolder, "bin"), "*.dll", SearchOption.AllDirectories)
+            .Select(f => Path.GetFileNameWithoutExtension(f)).Distinct().ToList();
+        Assert.NotEmpty(binAssemblies);
+        Assert.Empty(loadingKeys.Where(k => k.Contains(".dll", StringComparison.OrdinalIgnoreCase)
+            || binAssemblies.Any(name => k.Contains("'" + name + "'", StringComparison.OrdinalIgnoreCase) || k.Contains("\"" + name + "\"", StringComparison.OrdinalIgnoreCase))));
     }
 
     [Fact]

@@ -38,7 +38,10 @@ try
 {
     var host = new ConsoleHost();
     var iss = InitialSessionState.CreateDefault2();
-    iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+    if (OperatingSystem.IsWindows())
+    {
+        iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+    }
     using Runspace runspace = RunspaceFactory.CreateRunspace(host, iss);
     runspace.Open();
     using PowerShell ps = PowerShell.Create(runspace);

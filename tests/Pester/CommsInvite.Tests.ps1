@@ -31,8 +31,8 @@ BeforeAll {
         PassThru               = $true
         RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
         RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
+        NoNewWindow            = $true
     }
-    if ($IsWindows) { $startArguments['WindowStyle'] = 'Hidden' }
     $script:EmulatorProcess = Start-Process @startArguments
 
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
@@ -70,20 +70,20 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function script:Get-EmulatorStats {
+    function Get-EmulatorStats {
         Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
     }
 
-    function script:Connect-Emulator {
+    function Connect-Emulator {
         Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
     }
 
-    function script:New-TestCall([string]$Thread) {
+    function New-TestCall([string]$Thread) {
         New-CsGraphCall -CallbackUri $CallbackUri -ThreadId "19:meeting_$Thread@thread.v2" -ErrorAction Stop
     }
 
     # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
-    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
+    function Invoke-Captured([scriptblock]$ScriptBlock) {
         $output = [System.Collections.Generic.List[object]]::new()
         $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
         try {
@@ -130,6 +130,13 @@ Describe 'The module' {
         Import-Module -Name $ManifestPath -Force -ErrorAction Stop
         (Get-Command -Module CommsInvite).Count | Should -Be (Import-PowerShellDataFile -Path $ManifestPath).CmdletsToExport.Count
         (New-CsGraphInvitationParticipant -PhoneNumber '+12345678901').Identity.Phone.Id | Should -Be '+12345678901'
+    }
+
+    It 'completes -Environment and -ApiVersion' {
+        $line = 'Connect-CsGraph -Environment US'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('USGov', 'USGovDoD')
+        $line = 'Invoke-CsGraphParticipantInvite -ApiVersion b'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'beta'
     }
 
     It 'loads its assemblies into a private load context' {
@@ -280,5 +287,47 @@ Describe 'Inviting participants' {
         ($operation | Out-String -Width 400) | Should -BeLike '*ClientContext*'
         $null = $operation | Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2
         (Get-CsGraphCallParticipant -CallId $call.Id | Out-String -Width 400) | Should -BeLike '*Joined*'
+    }
+}
+
+Describe 'API versions and faults' {
+    BeforeAll {
+        Connect-Emulator
+    }
+
+    AfterAll {
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Connection.adminEndpoint)/faults" -SkipCertificateCheck
+        Disconnect-CsGraph
+    }
+
+    It 'invites through beta with -ApiVersion beta' {
+        $call = New-CsGraphCall -CallbackUri $CallbackUri -ThreadId '19:meeting_beta@thread.v2' -ApiVersion beta -ErrorAction Stop
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[4] -ApiVersion beta -ErrorAction Stop |
+            Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $outcome.Status | Should -Be 'Completed'
+        $outcome.Operation.ApiVersion | Should -Be 'beta'
+    }
+
+    It 'retries a throttled invite after its Retry-After' {
+        $call = New-TestCall 'throttle'
+        $rule = @{ route = 'participants/invite'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 1; count = 1 } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($Connection.adminEndpoint)/faults" -Body $rule -ContentType 'application/json' -SkipCertificateCheck
+
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[5] -Wait -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+        $outcome.Status | Should -Be 'Completed'
+    }
+
+    It 'gives Throttled with the request ids when retries are off' {
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -MaxRetryCount 0 -ErrorAction Stop
+        $call = New-TestCall 'throttle-off'
+        $rule = @{ route = 'participants/invite'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 1; count = 1 } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($Connection.adminEndpoint)/faults" -Body $rule -ContentType 'application/json' -SkipCertificateCheck
+
+        $result = Invoke-Captured { Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'Throttled,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        "$($result.Errors[0].ErrorDetails.Message) $($result.Errors[0].Exception.Message)" | Should -BeLike "*client-request-id*"
+        Connect-Emulator
     }
 }

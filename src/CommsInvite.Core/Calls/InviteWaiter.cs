@@ -97,12 +97,14 @@ public sealed class InviteWaiter
 
         using var decided = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var remaining = options.Timeout - (clock.Elapsed - started);
-        var pollTask = options.Strategy == WaitStrategy.Notification
-            ? null
-            : PollAsync(operation, invitees, options, started, clock, tracker, decided.Token);
         var notificationTask = options.Strategy != WaitStrategy.Poll && options.NotificationSource is not null && !string.IsNullOrEmpty(operation.Id)
             ? NotifiedAsync(operation, invitees, options.NotificationSource, remaining, started, clock, decided.Token)
             : null;
+
+        // An operation without an id (recovered from the roster) has no notification to wait for: only polling can decide it.
+        var pollTask = options.Strategy == WaitStrategy.Notification && notificationTask is not null
+            ? null
+            : PollAsync(operation, invitees, options, started, clock, tracker, decided.Token);
 
         try
         {
@@ -142,7 +144,10 @@ public sealed class InviteWaiter
 
     private async Task<InviteOutcome?> NotifiedAsync(InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees, IOperationNotificationSource source, TimeSpan timeout, TimeSpan started, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var final = await source.WaitForOperationAsync(operation.CallId!, operation.Id!, timeout, cancellationToken).ConfigureAwait(false);
+        // With the client context, id-less completions (multi-participant invites) match too.
+        var final = source is IClientContextNotificationSource byContext
+            ? await byContext.WaitForOperationAsync(operation.CallId!, operation.Id!, operation.ClientContext, timeout, cancellationToken).ConfigureAwait(false)
+            : await source.WaitForOperationAsync(operation.CallId!, operation.Id!, timeout, cancellationToken).ConfigureAwait(false);
         if (final is null)
         {
             return null;
@@ -258,6 +263,16 @@ public sealed class InviteWaiter
 
                 if (removed is not null)
                 {
+                    if (operationServed)
+                    {
+                        // The roster and the operation change together; read the operation again for its resultInfo.
+                        var final = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
+                        if (final is not null)
+                        {
+                            Merge(operation, final);
+                        }
+                    }
+
                     return Failed(operation, operation.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, $"{removed} left the roster of call {callId} after ringing: the invite was declined or not answered.");
                 }
 

@@ -124,3 +124,13 @@ public interface IOperationNotificationSource
 {
     Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, TimeSpan timeout, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A notification source that also matches a completion carrying no operation id but the operation's client
+/// context on the same call: the service reports multi-participant invites on <c>.../operations/participants</c>
+/// with <c>id: null</c> (the seeds' example 2). The waiter uses this overload when the source offers it.
+/// </summary>
+public interface IClientContextNotificationSource : IOperationNotificationSource
+{
+    Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, string? clientContext, TimeSpan timeout, CancellationToken cancellationToken);
+}

@@ -11,4 +11,10 @@ public static class NotificationErrorIds
 
     /// <summary>The token issuer's OpenID configuration or keys could not be read (FailureCategory.ConnectionError).</summary>
     public const string NotificationKeysUnavailable = "NotificationKeysUnavailable";
+
+    /// <summary>A command needs the runspace's notification listener and none is running (FailureCategory.InvalidOperation).</summary>
+    public const string NotificationListenerNotRunning = "NotificationListenerNotRunning";
+
+    /// <summary>Start-CsGraphNotificationListener while this runspace's listener still runs (FailureCategory.ResourceExists).</summary>
+    public const string NotificationListenerAlreadyRunning = "NotificationListenerAlreadyRunning";
 }

@@ -24,7 +24,7 @@ namespace CommsInvite.Core.Notifications;
 /// Answers: 202 accepted, 401 bad token, 503 issuer keys unreachable (Graph retries), 400 malformed body,
 /// 404 other paths, 405 other methods, 413 too large.
 /// </remarks>
-public sealed class NotificationListener : IOperationNotificationSource, IDisposable
+public sealed class NotificationListener : IClientContextNotificationSource, IDisposable
 {
     private readonly NotificationListenerOptions _options;
     private readonly NotificationTokenValidator _validator;
@@ -159,7 +159,12 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
             {
                 await _validator.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                StopCore();
+                throw;
+            }
+            catch (Exception ex)
             {
                 StopCore();
                 throw new CommsInviteException(
@@ -188,13 +193,20 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
                 ex);
         }
 
-        _log.Verbose($"Notification listener started on {Uri}.");
-
         lock (_gate)
         {
             _tcpListener = tcpListener;
+            if (Volatile.Read(ref _state) == 2)
+            {
+                // Stopped while starting: StopCore ran before the socket was recorded.
+                tcpListener.Stop();
+                throw new OperationCanceledException("The notification listener was stopped while it was starting.");
+            }
+
             _acceptLoop = Task.Run(() => AcceptLoopAsync(tcpListener, _stop.Token));
         }
+
+        _log.Verbose($"Notification listener started on {Uri}.");
     }
 
     /// <summary>Stops accepting, closes open connections, and waits for them to finish. Pending waits return null.</summary>
@@ -304,26 +316,45 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
     /// operation it carries. Returns at once when that notification already arrived; null when none
     /// arrives within <paramref name="timeout"/> or the listener stops.
     /// </summary>
+    public Task<InviteParticipantsOperation?> WaitForOperationAsync(
+        string callId, string operationId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForOperationAsync(callId, operationId, null, timeout, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="WaitForOperationAsync(string, string, TimeSpan, CancellationToken)"/>, and also matches a
+    /// final operation notification that carries no id but this <paramref name="clientContext"/> on the same
+    /// call: the service's multi-participant invites report completion on <c>.../operations/participants</c>
+    /// with <c>id: null</c> (the seeds' example 2), so the client context is what identifies them.
+    /// The operation returned then has <paramref name="operationId"/> filled in.
+    /// </summary>
     public async Task<InviteParticipantsOperation?> WaitForOperationAsync(
-        string callId, string operationId, TimeSpan timeout, CancellationToken cancellationToken)
+        string callId, string operationId, string? clientContext, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(callId))
         {
-            throw new ArgumentException("A call id is required.", nameof(callId));
+            throw new CommsValidationException(ErrorIds.InvalidCallId, nameof(callId), "A call id is required to wait for an operation.");
         }
 
         if (string.IsNullOrWhiteSpace(operationId))
         {
-            throw new ArgumentException("An operation id is required.", nameof(operationId));
+            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(operationId), "An operation id is required to wait for an operation.");
         }
 
-        var key = OperationKey(callId, operationId);
+        var keys = new List<string> { OperationKey(callId, operationId) };
+        if (!string.IsNullOrEmpty(clientContext))
+        {
+            keys.Add(ClientContextKey(callId, clientContext!));
+        }
+
         TaskCompletionSource<InviteParticipantsOperation?> waiter;
         lock (_gate)
         {
-            if (_finalOperations.TryGetValue(key, out var known))
+            foreach (var key in keys)
             {
-                return known;
+                if (_finalOperations.TryGetValue(key, out var known))
+                {
+                    return WithId(known, operationId);
+                }
             }
 
             if (Volatile.Read(ref _state) == 2 || timeout <= TimeSpan.Zero)
@@ -332,34 +363,58 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
             }
 
             waiter = new TaskCompletionSource<InviteParticipantsOperation?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_operationWaiters.TryGetValue(key, out var waiters))
+            foreach (var key in keys)
             {
-                waiters = new List<TaskCompletionSource<InviteParticipantsOperation?>>();
-                _operationWaiters[key] = waiters;
-            }
+                if (!_operationWaiters.TryGetValue(key, out var waiters))
+                {
+                    waiters = new List<TaskCompletionSource<InviteParticipantsOperation?>>();
+                    _operationWaiters[key] = waiters;
+                }
 
-            waiters.Add(waiter);
+                waiters.Add(waiter);
+            }
         }
 
         try
         {
-            return await WaitAsync(waiter.Task, timeout, cancellationToken).ConfigureAwait(false);
+            var operation = await WaitAsync(waiter.Task, timeout, cancellationToken).ConfigureAwait(false);
+            return operation is null ? null : WithId(operation, operationId);
         }
         finally
         {
             lock (_gate)
             {
-                if (_operationWaiters.TryGetValue(key, out var waiters))
+                foreach (var key in keys)
                 {
-                    waiters.Remove(waiter);
-                    if (waiters.Count == 0)
+                    if (_operationWaiters.TryGetValue(key, out var waiters))
                     {
-                        _operationWaiters.Remove(key);
+                        waiters.Remove(waiter);
+                        if (waiters.Count == 0)
+                        {
+                            _operationWaiters.Remove(key);
+                        }
                     }
                 }
             }
         }
     }
+
+    /// <summary>The stored operation is shared between waiters, so an id is filled into a copy.</summary>
+    private static InviteParticipantsOperation WithId(InviteParticipantsOperation operation, string operationId) =>
+        operation.Id is not null
+            ? operation
+            : new InviteParticipantsOperation
+            {
+                ODataType = operation.ODataType,
+                Id = operationId,
+                Status = operation.Status,
+                ClientContext = operation.ClientContext,
+                ResultInfo = operation.ResultInfo,
+                Participants = operation.Participants,
+                CallId = operation.CallId,
+                Location = operation.Location,
+                ApiVersion = operation.ApiVersion,
+            };
 
     private static async Task<T?> WaitAsync<T>(Task<T?> task, TimeSpan timeout, CancellationToken cancellationToken)
         where T : class
@@ -381,7 +436,11 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
     }
 
     private static string OperationKey(string callId, string operationId) =>
-        callId.Trim().ToLowerInvariant() + "/" + operationId.Trim().ToLowerInvariant();
+        "id:" + callId.Trim().ToLowerInvariant() + "/" + operationId.Trim().ToLowerInvariant();
+
+    // Client contexts are opaque strings chosen by the client: compared exactly.
+    private static string ClientContextKey(string callId, string clientContext) =>
+        "context:" + callId.Trim().ToLowerInvariant() + "/" + clientContext;
 
     private static string NormalizePath(string path)
     {
@@ -398,9 +457,15 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
         }
 
         _stop.Cancel();
+        TcpListener? tcpListener;
+        lock (_gate)
+        {
+            tcpListener = _tcpListener;
+        }
+
         try
         {
-            _tcpListener?.Stop();
+            tcpListener?.Stop();
         }
         catch (SocketException)
         {
@@ -659,25 +724,17 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
             {
                 notification.ReceivedAt = now;
                 Interlocked.Increment(ref _notificationsReceived);
-                if (notification is OperationNotification { IsFinal: true, CallId: { } callId, OperationId: { } operationId } operation)
+                if (notification is OperationNotification { IsFinal: true, CallId: { } callId } operation)
                 {
-                    var key = OperationKey(callId, operationId);
-                    if (!_finalOperations.ContainsKey(key))
+                    if (operation.OperationId is { } operationId)
                     {
-                        _finalOperationOrder.Enqueue(key);
-                        while (_finalOperationOrder.Count > _options.OperationHistoryCapacity)
-                        {
-                            _finalOperations.Remove(_finalOperationOrder.Dequeue());
-                        }
+                        RememberFinal(OperationKey(callId, operationId), operation.Operation, completions);
                     }
-
-                    _finalOperations[key] = operation.Operation;
-                    if (_operationWaiters.TryGetValue(key, out var waiters))
+                    else if (!string.IsNullOrEmpty(operation.ClientContext))
                     {
-                        foreach (var waiter in waiters)
-                        {
-                            completions.Add((waiter, operation.Operation));
-                        }
+                        // Only id-less operations are matched by client context: a caller may reuse one
+                        // context for several invites, and an id says which one ended.
+                        RememberFinal(ClientContextKey(callId, operation.ClientContext!), operation.Operation, completions);
                     }
                 }
 
@@ -713,6 +770,31 @@ public sealed class NotificationListener : IOperationNotificationSource, IDispos
                 {
                     _queue.AddFirst(notification);
                 }
+            }
+        }
+    }
+
+    /// <summary>Records a final operation under one key and collects the waiters to complete. Call under the lock.</summary>
+    private void RememberFinal(
+        string key,
+        InviteParticipantsOperation operation,
+        List<(TaskCompletionSource<InviteParticipantsOperation?> Waiter, InviteParticipantsOperation Operation)> completions)
+    {
+        if (!_finalOperations.ContainsKey(key))
+        {
+            _finalOperationOrder.Enqueue(key);
+            while (_finalOperationOrder.Count > _options.OperationHistoryCapacity)
+            {
+                _finalOperations.Remove(_finalOperationOrder.Dequeue());
+            }
+        }
+
+        _finalOperations[key] = operation;
+        if (_operationWaiters.TryGetValue(key, out var waiters))
+        {
+            foreach (var waiter in waiters)
+            {
+                completions.Add((waiter, operation));
             }
         }
     }

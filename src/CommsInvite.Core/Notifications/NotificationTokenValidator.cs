@@ -135,6 +135,7 @@ public sealed class NotificationTokenValidator : IDisposable
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SemaphoreSlim _fetchLock = new(1, 1);
     private KeyCache? _keys;
+    private (DateTimeOffset Time, string Message)? _lastFailure;
     private long _keyFetchCount;
 
     /// <param name="options">What a valid token looks like and where the keys are.</param>
@@ -359,7 +360,31 @@ public sealed class NotificationTokenValidator : IDisposable
                 }
             }
 
-            var fetched = await FetchKeysAsync(cancellationToken).ConfigureAwait(false);
+            // While the issuer is failing, do not let every incoming request (or forged token) fetch again.
+            if (!ignoreMinimumInterval && _lastFailure is { } failure &&
+                DateTimeOffset.UtcNow - failure.Time < _options.MinimumKeyRefreshInterval)
+            {
+                return current ?? throw new InvalidOperationException($"the last attempt failed ({failure.Message}); retrying after {_options.MinimumKeyRefreshInterval}.");
+            }
+
+            KeyCache fetched;
+            try
+            {
+                fetched = await FetchKeysAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (current is not null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // Keys that were good stay good while the issuer is unreachable; a rollover is picked up later.
+                _lastFailure = (DateTimeOffset.UtcNow, ex.Message);
+                return current;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                _lastFailure = (DateTimeOffset.UtcNow, ex.Message);
+                throw;
+            }
+
+            _lastFailure = null;
             Volatile.Write(ref _keys, fetched);
             return fetched;
         }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
@@ -30,6 +31,7 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
     // Invites per call, in the order the calls arrived.
     private readonly List<PendingInvite> _invites = new();
     private WaitOptions? _waitOptions;
+    private NotificationListenerInfo? _listener;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
@@ -75,11 +77,26 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// Sends more than 5 participants as several invites of at most 5 each (a participant with replacesCallId goes
+    /// alone); each invite emits its own operation. Without it, more than 5 is the error TooManyParticipants.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter SplitIntoBatches { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        // With -Wait, this session's notification listener (if one runs) lets the wait end as soon as the service says so.
+        _listener = NotificationListenerStore.GetRunning(Runspace.DefaultRunspace);
+        base.BeginProcessing();
+    }
+
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         if (Wait)
         {
             _waitOptions = BuildWaitOptions(Timeout, PollInterval);
+            _waitOptions.NotificationSource = _listener?.Listener;
         }
         else if (Timeout is not null || PollInterval is not null)
         {
@@ -121,7 +138,7 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         // Every invite is validated before the first one is sent: bad input sends nothing at all.
-        var requests = _invites.Select(BuildRequest).ToList();
+        var requests = _invites.SelectMany(BuildRequests).ToList();
         foreach (var request in requests)
         {
             InviteValidator.Validate(request);
@@ -181,6 +198,30 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
         foreach (var id in ApplicationInstanceId ?? Array.Empty<string>())
         {
             yield return InvitationParticipants.ApplicationInstance(id);
+        }
+    }
+
+    /// <summary>One request per call, or with -SplitIntoBatches one per batch the service accepts.</summary>
+    private IEnumerable<InviteRequest> BuildRequests(PendingInvite invite)
+    {
+        var whole = BuildRequest(invite);
+        var batches = SplitIntoBatches ? InviteBatches.Split(whole.Participants) : Array.Empty<IReadOnlyList<InvitationParticipantInfo>>();
+        if (batches.Count == 0)
+        {
+            // Not splitting, or nobody to split: the validator judges the whole request (TooManyParticipants, NoParticipants).
+            yield return whole;
+            yield break;
+        }
+
+        foreach (var batch in batches)
+        {
+            yield return new InviteRequest
+            {
+                CallId = whole.CallId,
+                Participants = batch.ToList(),
+                ClientContext = whole.ClientContext,
+                ApiVersion = whole.ApiVersion,
+            };
         }
     }
 

@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
+using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
+using CommsInvite.Core.Notifications;
 
 namespace CommsInvite.Commands;
 
@@ -20,6 +23,7 @@ public sealed class WaitCsGraphInviteOperationCommand : InviteWaitingCmdlet
 {
     private readonly List<InviteParticipantsOperation> _operations = new();
     private WaitOptions? _options;
+    private NotificationListenerInfo? _listener;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -35,9 +39,44 @@ public sealed class WaitCsGraphInviteOperationCommand : InviteWaitingCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// Auto (the default): with this session's notification listener running, an operation completes as soon as its
+    /// notification arrives, and polling runs alongside as the fallback. Notification: only the listener decides (it
+    /// must be running). Poll: only polling.
+    /// </summary>
+    [Parameter]
+    public WaitStrategy Strategy { get; set; } = WaitStrategy.Auto;
+
+    /// <summary>How many operations are waited on (polled) at once, 1 to 64; 5 by default.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 5;
+
+    protected override void BeginProcessing()
+    {
+        // The listener lives per runspace, and Runspace.DefaultRunspace is only set on the pipeline thread.
+        _listener = NotificationListenerStore.GetRunning(Runspace.DefaultRunspace);
+        base.BeginProcessing();
+    }
+
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
+        if (Strategy == WaitStrategy.Notification && _listener is null)
+        {
+            // Refused before anything is waited on: without a listener this wait could only time out.
+            throw new CommsInviteException(
+                NotificationErrorIds.NotificationListenerNotRunning,
+                FailureCategory.InvalidOperation,
+                "-Strategy Notification needs a notification listener running in this session: run Start-CsGraphNotificationListener first " +
+                "(and use its Uri as the call's callbackUri), or use -Strategy Auto or Poll.",
+                Strategy);
+        }
+
         _options = BuildWaitOptions(Timeout, PollInterval);
+        _options.Strategy = Strategy;
+        _options.ThrottleLimit = ThrottleLimit;
+        _options.NotificationSource = Strategy == WaitStrategy.Poll ? null : _listener?.Listener;
+        _options.Validate();
         return Task.CompletedTask;
     }
 
@@ -57,7 +96,8 @@ public sealed class WaitCsGraphInviteOperationCommand : InviteWaitingCmdlet
 
     protected override Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        QueueVerbose($"Waiting for {_operations.Count} invite operation(s), at most {_options!.Timeout.TotalSeconds:0.#} s.");
+        var how = _options!.NotificationSource is null ? "polling" : $"notifications from {_listener!.Uri}" + (Strategy == WaitStrategy.Auto ? " and polling" : string.Empty);
+        QueueVerbose($"Waiting for {_operations.Count} invite operation(s) by {how}, at most {_options.Timeout.TotalSeconds:0.#} s, {_options.ThrottleLimit} at a time.");
         return WaitAndReportAsync(_operations, _options, cancellationToken);
     }
 }

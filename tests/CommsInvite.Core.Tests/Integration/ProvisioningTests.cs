@@ -26,6 +26,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
     public async Task New_instance_to_pstn_invite_and_a_rerun_changes_nothing()
     {
         using var connection = await _emulator.ConnectAsync();
+        connection.Numbers.OperationPollInterval = TimeSpan.FromMilliseconds(100);
         var upn = NewUpn();
 
         // 1. Application instance, synced (the emulator answers 202 until it has replicated).
@@ -83,6 +84,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
     public async Task Provisioning_failures_have_clear_error_ids()
     {
         using var connection = await _emulator.ConnectAsync();
+        connection.Numbers.OperationPollInterval = TimeSpan.FromMilliseconds(100);
         var upn = NewUpn();
         var instance = await connection.ApplicationInstances.CreateAsync(upn, "Bot", connection.Context.ClientId!);
 

@@ -93,6 +93,35 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnHttpsListenerReceivesTheEmulatorsNotifications()
+    {
+        var certificate = TestCertificates.SharedLoopbackCertificate;
+        using (var admin = _emulator.CreateHttpClient())
+        {
+            // The emulator validates callback certificates normally; a test receiver's self-signed one is trusted by thumbprint.
+            using var trusted = await admin.PostAsJsonAsync("_emulator/settings", new { trustedCallbackThumbprints = new[] { certificate.Thumbprint } });
+            trusted.EnsureSuccessStatusCode();
+        }
+
+        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions { Certificate = certificate });
+        try
+        {
+            Assert.Equal("https", listener.Uri.Scheme);
+            var call = await CreateGroupCallAsync(listener);
+            var operation = await InviteAsync(call, SeedUserId);
+
+            var final = await listener.WaitForOperationAsync(call.Id!, operation.Id!, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            Assert.Equal(OperationStatus.Completed, final!.Status);
+            Assert.Equal(0, listener.GetStatistics().RequestsRejected);
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task TheInviteWaiterLearnsTheOutcomeFromTheListener()
     {
         var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
@@ -184,6 +213,68 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
         }
         finally
         {
+            await listener.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheWaiterCompletesFromAnIdLessCompletion_ByItsClientContext()
+    {
+        // The service reports a multi-participant invite's end on .../operations/participants with id: null (the
+        // seeds' example 2); only the client context ties it to the operation the invite POST returned.
+        using var issuerKey = new SigningKey("idless-key");
+        await using var issuer = await OpenIdTestServer.StartAsync(issuerKey);
+        using var validator = new NotificationTokenValidator(issuer.ValidatorOptions(), issuer.CreatePinnedClient(), ownsHttpClient: true);
+        var listener = await NotificationListener.StartAsync(new NotificationListenerOptions(), validator);
+        var answerDelay = _emulator.State.Settings.AnswerDelay;
+        _emulator.State.Settings.AnswerDelay = TimeSpan.FromMinutes(5); // polling alone cannot finish this wait
+        try
+        {
+            var call = await _graph.Calls.CreateCallAsync(new NewCallRequest
+            {
+                CallbackUri = "http://127.0.0.1:9/elsewhere",
+                ChatInfo = new ChatInfo { ThreadId = "19:meeting_idless@thread.v2", MessageId = "0" },
+            });
+            var clientContext = "idless-" + Guid.NewGuid().ToString("N");
+            var operation = await _graph.Calls.InviteAsync(new InviteRequest
+            {
+                CallId = call.Id!,
+                ClientContext = clientContext,
+                Participants =
+                {
+                    new InvitationParticipantInfo { Identity = IdentitySet.ForUser(SeedUserId) },
+                    new InvitationParticipantInfo { Identity = IdentitySet.ForUser(EmulatorDefaults.SeedUserIds[1]) },
+                },
+            });
+            Assert.False(string.IsNullOrEmpty(operation.Id));
+
+            var body = """
+                {"value":[{"@odata.type":"#microsoft.graph.commsNotification","changeType":"deleted",
+                  "resource":"/app/calls/CALL/operations/participants","resourceUrl":"/communications/calls/CALL/operations/participants",
+                  "resourceData":{"@odata.type":"#microsoft.graph.inviteParticipantsOperation","id":null,"status":"completed",
+                    "clientContext":"CONTEXT","resultInfo":null,"participants":[]}}]}
+                """.Replace("CALL", call.Id, StringComparison.Ordinal).Replace("CONTEXT", clientContext, StringComparison.Ordinal);
+            using (var http = new HttpClient())
+            using (var request = NotificationPosts.Post(listener.Uri, body, issuerKey.CreateToken(OpenIdTestServer.Issuer, OpenIdTestServer.AppId)))
+            using (var response = await http.SendAsync(request))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            }
+
+            var outcome = await new InviteWaiter(_graph).WaitOneAsync(operation, new WaitOptions
+            {
+                Strategy = WaitStrategy.Notification,
+                NotificationSource = listener,
+                Timeout = TimeSpan.FromSeconds(10),
+            });
+
+            Assert.Equal(InviteOutcomeStatus.Completed, outcome.Status);
+            Assert.Equal(OutcomeSource.Notification, outcome.Source);
+            Assert.Equal(operation.Id, outcome.OperationId);
+        }
+        finally
+        {
+            _emulator.State.Settings.AnswerDelay = answerDelay;
             await listener.StopAsync();
         }
     }

@@ -95,6 +95,45 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     }
 
     [Fact]
+    public async Task AMultiInviteCompletionWithoutAnIdIsMatchedByClientContext()
+    {
+        // The seeds' example 2: ".../operations/participants", id null, the invite's clientContext.
+        const string callId = "7531d31f-d10d-44de-802f-c569dbca451c";
+        const string clientContext = "f2fa86af-3c51-4bc2-8fc0-475452d9764f";
+        var seed = Seeds.AllNotificationBlocks().First(b =>
+            b.Contains("\"deleted\"", StringComparison.Ordinal) && b.Contains(callId, StringComparison.Ordinal));
+        var byIdOnly = _listener.WaitForOperationAsync(callId, "op-from-location", TimeSpan.FromSeconds(30), CancellationToken.None);
+        var byContext = _listener.WaitForOperationAsync(callId, "op-from-location", clientContext, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        using (var response = await PostAsync(seed, _issuer.ValidToken()))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var operation = await byContext;
+        Assert.Equal(OperationStatus.Completed, operation!.Status);
+        Assert.Equal("op-from-location", operation.Id);
+        Assert.Equal(2, operation.Participants.Count);
+        Assert.False(byIdOnly.IsCompleted);
+        Assert.NotNull(await _listener.WaitForOperationAsync(callId, "op-from-location", clientContext, TimeSpan.Zero, CancellationToken.None));
+        Assert.Null(await _listener.WaitForOperationAsync(callId, "op-from-location", "another-context", TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AClientContextDoesNotMatchAnOperationThatNamesAnotherId()
+    {
+        // One context reused for several invites: an id in the notification says which invite ended.
+        var body = OperationBody("c7", "op-a", "completed").Replace("\"status\"", "\"clientContext\":\"shared\",\"status\"");
+        using (var response = await PostAsync(body, _issuer.ValidToken()))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        Assert.Null(await _listener.WaitForOperationAsync("c7", "op-b", "shared", TimeSpan.Zero, CancellationToken.None));
+        Assert.NotNull(await _listener.WaitForOperationAsync("c7", "op-a", "shared", TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task WaitingForAnOperationNobodyReportsReturnsNullAndHonoursCancellation()
     {
         Assert.Null(await _listener.WaitForOperationAsync("call-x", "op-x", TimeSpan.FromMilliseconds(50), CancellationToken.None));
@@ -345,7 +384,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     [Fact]
     public async Task HttpsWithTheGivenCertificateServesAPinnedClient()
     {
-        using var certificate = TestCertificates.CreateLoopbackServerCertificate();
+        var certificate = TestCertificates.SharedLoopbackCertificate;
         await using var listener = new ListenerScope(await StartListenerAsync(new NotificationListenerOptions { Certificate = certificate }));
         using var pinned = TestCertificates.PinnedClient(certificate.Thumbprint);
 
@@ -409,6 +448,29 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     }
 
     [Fact]
+    public async Task AnUnreachableIssuerGets503SoTheServiceRetries()
+    {
+        await using var issuer = await OpenIdTestServer.StartAsync(_issuer.IssuerKey);
+        using var http = issuer.CreatePinnedClient();
+        issuer.Available = false;
+        var validator = new NotificationTokenValidator(issuer.ValidatorOptions(minimumRefresh: TimeSpan.Zero), http);
+        await using var listener = new ListenerScope(await NotificationListener.StartAsync(
+            new NotificationListenerOptions { FetchKeysOnStart = false }, validator));
+
+        using var response = await PostAsync(SeedOperationCompleted(), _issuer.ValidToken(), listener.Value.Uri);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(1, listener.Value.GetStatistics().Rejected(ListenerRejectionReason.KeysUnavailable));
+        Assert.Empty(listener.Value.Peek());
+
+        // Once the issuer is back, the same notification is accepted.
+        issuer.Available = true;
+        using var retried = await PostAsync(SeedOperationCompleted(), _issuer.ValidToken(), listener.Value.Uri);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+    }
+
+    [Fact]
     public async Task StartingOnAPortInUseIsAClearError()
     {
         var error = await Assert.ThrowsAsync<CommsInviteException>(() =>
@@ -450,6 +512,51 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         Assert.EndsWith("/bot/callback", listener.Value.Uri.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Accepted, custom.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, defaultPath.StatusCode);
+    }
+
+    [Fact]
+    public async Task LogsAndStatisticsNeverContainTokensOrBodies()
+    {
+        var log = new RecordingLogSink();
+        var validator = new NotificationTokenValidator(_issuer.Server.ValidatorOptions(), _issuer.Http);
+        await using var listener = new ListenerScope(await NotificationListener.StartAsync(new NotificationListenerOptions(), validator, log, ownsValidator: true));
+        var tokens = new[] { _issuer.ValidToken(), MakeToken("forged")!, MakeToken("expired")!, MakeToken("wrong-audience")! };
+        const string secretishBody = "{\"value\":[{\"resource\":\"/communications/calls/c1/participants\",\"resourceData\":\"top-secret-body\"}]}";
+
+        foreach (var token in tokens)
+        {
+            using var response = await PostAsync(SeedOperationCompleted(), token, listener.Value.Uri);
+        }
+
+        using (var malformed = await PostAsync(secretishBody, tokens[0], listener.Value.Uri))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+
+        var text = string.Join("\n", log.Lines) + "\n" + string.Join("\n", listener.Value.GetStatistics().RecentRejections);
+        Assert.Contains("(BadSignature)", text, StringComparison.Ordinal);
+        Assert.Contains("(Expired)", text, StringComparison.Ordinal);
+        Assert.Contains("(MalformedBody)", text, StringComparison.Ordinal);
+        foreach (var token in tokens)
+        {
+            Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Split('.')[2], text, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("top-secret-body", text, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingLogSink : ILogSink
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines.ToArray();
+
+        public void Verbose(string message) => _lines.Enqueue("VERBOSE " + message);
+
+        public void Debug(string message) => _lines.Enqueue("DEBUG " + message);
+
+        public void Warning(string message) => _lines.Enqueue("WARNING " + message);
     }
 
     /// <summary>Stops a listener a test started itself.</summary>

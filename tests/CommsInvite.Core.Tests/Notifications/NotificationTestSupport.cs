@@ -121,6 +121,11 @@ internal static class UnsignedTokens
 
 internal static class TestCertificates
 {
+    private static readonly Lazy<X509Certificate2> Shared = new(CreateLoopbackServerCertificate);
+
+    /// <summary>One loopback certificate for the whole test run (key generation is slow on a busy machine); never dispose it.</summary>
+    public static X509Certificate2 SharedLoopbackCertificate => Shared.Value;
+
     /// <summary>A self-signed TLS server certificate for 127.0.0.1, with its private key.</summary>
     public static X509Certificate2 CreateLoopbackServerCertificate()
     {
@@ -182,7 +187,7 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
 
     public static async Task<OpenIdTestServer> StartAsync(params SigningKey[] keys)
     {
-        var certificate = TestCertificates.CreateLoopbackServerCertificate();
+        var certificate = TestCertificates.SharedLoopbackCertificate;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
@@ -223,7 +228,6 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Certificate.Dispose();
     }
 }
 

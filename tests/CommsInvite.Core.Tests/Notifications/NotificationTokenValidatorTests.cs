@@ -232,6 +232,41 @@ public sealed class NotificationTokenValidatorTests : IClassFixture<IssuerFixtur
     }
 
     [Fact]
+    public async Task AFailingIssuerIsNotAskedAgainOnEveryRequest()
+    {
+        await using var server = await OpenIdTestServer.StartAsync(_issuerKey);
+        using var http = server.CreatePinnedClient();
+        server.Available = false;
+        var validator = new NotificationTokenValidator(server.ValidatorOptions(minimumRefresh: TimeSpan.FromHours(1)), http);
+
+        for (var i = 0; i < 4; i++)
+        {
+            var result = await validator.ValidateTokenAsync(_issuerKey.CreateToken(OpenIdTestServer.Issuer, OpenIdTestServer.AppId));
+            Assert.Equal(TokenRejectionReason.KeysUnavailable, result.Reason);
+        }
+
+        Assert.Equal(1, validator.KeyFetchCount);
+    }
+
+    [Fact]
+    public async Task KeysAlreadyFetchedStayInUseWhileTheIssuerIsDown()
+    {
+        await using var server = await OpenIdTestServer.StartAsync(_issuerKey);
+        using var http = server.CreatePinnedClient();
+        var options = server.ValidatorOptions(minimumRefresh: TimeSpan.Zero);
+        var validator = new NotificationTokenValidator(options, http);
+        Assert.True((await validator.ValidateTokenAsync(_issuerKey.CreateToken(OpenIdTestServer.Issuer, OpenIdTestServer.AppId))).IsValid);
+
+        server.Available = false;
+        options.KeyCacheLifetime = TimeSpan.Zero; // every validation now wants fresh keys, and fails to get them
+
+        var result = await validator.ValidateTokenAsync(_issuerKey.CreateToken(OpenIdTestServer.Issuer, OpenIdTestServer.AppId));
+
+        Assert.True(result.IsValid, result.Message);
+        Assert.Equal(2, validator.KeyFetchCount);
+    }
+
+    [Fact]
     public async Task AnUntrustedIssuerCertificateIsKeysUnavailable()
     {
         // The caller's HttpClient decides TLS trust: pinned to another thumbprint, the issuer is not believed.

@@ -1,0 +1,151 @@
+#Requires -Version 7.4
+# Pester 5: help, manifest and package, the same checks as tests/CommsInvite.PowerShell.Tests/Help*.cs and
+# Package*.cs, plus what only a real pwsh can do: Register-PSResourceRepository on a local folder,
+# Install-PSResource from it, and import the installed module in a fresh pwsh.
+# Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
+
+BeforeDiscovery {
+    $manifestText = Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '../../CommsInvite.psd1')
+    $list = [regex]::Match($manifestText, "CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)", 'Singleline').Groups['list'].Value
+    $script:CmdletCases = @([regex]::Matches($list, "'([^']+)'") | ForEach-Object { @{ Name = $_.Groups[1].Value } })
+    $script:HasPSResourceGet = [bool](Get-Module -ListAvailable -Name Microsoft.PowerShell.PSResourceGet)
+}
+
+BeforeAll {
+    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+    $script:ManifestPath = Get-ChildItem -Path (Join-Path $RepoRoot 'out/CommsInvite') -Filter 'CommsInvite.psd1' -Recurse -ErrorAction SilentlyContinue |
+        Sort-Object -Property { [version]$_.Directory.Name } -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $ManifestPath) {
+        throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+    $script:ModuleVersion = (Import-PowerShellDataFile -LiteralPath $ManifestPath).ModuleVersion
+    $script:CmdletCount = (Test-ModuleManifest -Path $ManifestPath).ExportedCmdlets.Count
+    Import-Module $ManifestPath -Force -ErrorAction Stop
+    $script:TempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.PesterHelp." + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $TempFolder
+}
+
+AfterAll {
+    Remove-Module CommsInvite -Force -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Help for <Name>' -ForEach $CmdletCases {
+    BeforeAll {
+        $script:Help = Get-Help -Name $Name -Full -ErrorAction Stop
+        $script:Command = Get-Command -Name $Name -ErrorAction Stop
+    }
+
+    It 'has a synopsis and a description written as prose' {
+        $Help.Synopsis | Should -Not -BeNullOrEmpty
+        $Help.Synopsis | Should -Not -BeLike "$Name *[[]*"
+        ($Help.description.Text -join ' ').Length | Should -BeGreaterThan 40
+    }
+
+    It 'has at least two examples that use the cmdlet' {
+        @($Help.examples.example).Count | Should -BeGreaterOrEqual 2
+        ($Help.examples.example.code -join "`n") | Should -Match ([regex]::Escape($Name))
+    }
+
+    It 'has related links' {
+        @($Help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
+    }
+
+    It 'documents every parameter, and only parameters that exist' {
+        $actual = @($Command.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters }) | Sort-Object
+        $documented = @($Help.parameters.parameter | Where-Object { $_.name } | ForEach-Object { $_.name }) | Sort-Object
+        $documented | Should -Be $actual
+        foreach ($parameter in @($Help.parameters.parameter | Where-Object { $_.name })) {
+            ($parameter.description.Text -join ' ').Length | Should -BeGreaterThan 10 -Because "-$($parameter.name) needs a description"
+        }
+    }
+}
+
+Describe 'about_CommsInvite' {
+    It 'is found by Get-Help' {
+        $text = Get-Help about_CommsInvite | Out-String
+        $text | Should -Match 'SHORT DESCRIPTION'
+        $text | Should -Match 'Calls.InitiateGroupCall.All'
+    }
+}
+
+Describe 'Manifest' {
+    It 'passes Test-ModuleManifest with the fields the gallery needs' {
+        $info = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
+        $info.Guid | Should -Not -Be ([guid]::Empty)
+        $info.Author | Should -Not -BeNullOrEmpty
+        $info.Description | Should -Not -BeNullOrEmpty
+        $info.PowerShellVersion | Should -Be ([version]'5.1')
+        ($info.CompatiblePSEditions | Sort-Object) | Should -Be @('Core', 'Desktop')
+        $info.Tags | Should -Not -BeNullOrEmpty
+        $info.ProjectUri | Should -Not -BeNullOrEmpty
+        $info.LicenseUri | Should -Not -BeNullOrEmpty
+        $info.ReleaseNotes | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Package' {
+    BeforeAll {
+        $script:RepositoryFolder = Join-Path $TempFolder 'repository'
+        & dotnet run --project (Join-Path $RepoRoot 'tests/CommsInvite.Packaging') -- -output $RepositoryFolder | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)" }
+        $script:PackagePath = Join-Path $RepositoryFolder "CommsInvite.$ModuleVersion.nupkg"
+    }
+
+    It 'holds the module files and no markdown or pdb' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($PackagePath)
+        try { $names = @($zip.Entries.FullName) } finally { $zip.Dispose() }
+        foreach ($expected in 'CommsInvite.nuspec', 'CommsInvite.psd1', 'CommsInvite.psm1', 'CommsInvite.Format.ps1xml',
+            'en-US/CommsInvite.dll-Help.xml', 'en-US/about_CommsInvite.help.txt', 'bin/CommsInvite.dll', 'bin/CommsInvite.Core.dll') {
+            $names | Should -Contain $expected
+        }
+        $names | Where-Object { $_ -like '*.md' -or $_ -like '*.pdb' } | Should -BeNullOrEmpty
+    }
+
+    It 'installs with Install-PSResource from a local folder repository and imports in a fresh pwsh' -Skip:(-not $HasPSResourceGet) {
+        $repositoryName = 'CommsInviteTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        Register-PSResourceRepository -Name $repositoryName -Uri $RepositoryFolder -Trusted
+        try {
+            $found = Find-PSResource -Name CommsInvite -Repository $repositoryName
+            $found.Version.ToString() | Should -Be $ModuleVersion
+            $found.Name | Should -Be 'CommsInvite'
+            $found.Description | Should -Be (Test-ModuleManifest -Path $ManifestPath).Description
+
+            Install-PSResource -Name CommsInvite -Version $ModuleVersion -Repository $repositoryName -Scope CurrentUser -TrustRepository -Reinstall
+            $installed = Get-InstalledPSResource -Name CommsInvite -Version $ModuleVersion
+            $installed | Should -Not -BeNullOrEmpty
+            Get-ChildItem -LiteralPath $installed.InstalledLocation -Recurse -Filter '*.md' | Should -BeNullOrEmpty
+
+            # A fresh process: the module is found by name through PSModulePath, as a user would import it.
+            $script = "Import-Module CommsInvite -RequiredVersion $ModuleVersion -ErrorAction Stop; " +
+                "(Get-Module CommsInvite).ModuleBase; @((Get-Module CommsInvite).ExportedCmdlets.Keys).Count; (Get-Help Invoke-CsGraphParticipantInvite).Synopsis"
+            $output = & pwsh -NoProfile -NonInteractive -Command $script
+            $LASTEXITCODE | Should -Be 0
+            $output[0] | Should -BeLike "*CommsInvite*$ModuleVersion*"
+            [int]$output[1] | Should -Be $CmdletCount
+            $output[2] | Should -BeLike 'Invites users*'
+        }
+        finally {
+            Uninstall-PSResource -Name CommsInvite -Version $ModuleVersion -Scope CurrentUser -ErrorAction SilentlyContinue
+            Unregister-PSResourceRepository -Name $repositoryName
+        }
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes -Environment and -ApiVersion' {
+        $line = 'Connect-CsGraph -Environment US'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('USGov', 'USGovDoD')
+        $line = 'Get-CsGraphCall -ApiVersion b'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('beta')
+    }
+
+    It 'completes -NumberType on <_>' -ForEach @('Get-CsPhoneNumberAssignment', 'Set-CsPhoneNumberAssignment', 'Remove-CsPhoneNumberAssignment') {
+        $line = "$_ -NumberType "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('CallingPlan', 'DirectRouting', 'OperatorConnect')
+        $line = "$_ -PhoneNumberType dir"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('DirectRouting')
+    }
+}

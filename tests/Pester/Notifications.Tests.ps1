@@ -1,0 +1,491 @@
+#Requires -Version 7.4
+# Pester 5 tests for CommsInvite's notification side: ConvertFrom-CsGraphNotification, the verified listener
+# (Start-/Stop-CsGraphNotificationListener), Wait-CsGraphInviteOperation -Strategy, and bulk invites with
+# -SplitIntoBatches. The same behaviour as tests/CommsInvite.PowerShell.Tests/Notification*.cs and Bulk*.cs,
+# run in a real pwsh against the built module (out/CommsInvite) and an emulator started here on a free port.
+# Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
+
+BeforeAll {
+    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+    $script:ManifestPath = Get-ChildItem -Path (Join-Path $RepoRoot 'out/CommsInvite') -Filter 'CommsInvite.psd1' -Recurse -ErrorAction SilentlyContinue |
+        Sort-Object -Property { [version]$_.Directory.Name } -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $ManifestPath) {
+        throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    $emulatorDll = Get-ChildItem -Path (Join-Path $RepoRoot 'src/CommsInvite.Emulator/bin') -Filter 'CommsInvite.Emulator.dll' -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -ne 'ref' } |
+        Sort-Object -Property LastWriteTimeUtc -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $emulatorDll) {
+        throw "The emulator is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    $script:TempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.Pester.Notifications." + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $TempFolder
+    $script:ConnectionFile = Join-Path $TempFolder 'emulator.json'
+    $startArguments = @{
+        FilePath               = 'dotnet'
+        ArgumentList           = @($emulatorDll, '--port', '0', '--connection-file', $ConnectionFile, '--answer-delay-ms', '200')
+        PassThru               = $true
+        RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
+        RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
+    }
+    if ($IsWindows) { $startArguments['WindowStyle'] = 'Hidden' }
+    $script:EmulatorProcess = Start-Process @startArguments
+
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    $script:Connection = $null
+    while (-not $Connection) {
+        if ($EmulatorProcess.HasExited) {
+            throw "The emulator exited ($($EmulatorProcess.ExitCode)): $(Get-Content -Raw (Join-Path $TempFolder 'emulator.err.txt'))"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            throw 'The emulator did not write its connection file within 60 s.'
+        }
+        if (Test-Path -LiteralPath $ConnectionFile) {
+            try {
+                $script:Connection = Get-Content -LiteralPath $ConnectionFile -Raw | ConvertFrom-Json
+            }
+            catch {
+                # Still being written.
+            }
+        }
+        if (-not $Connection) { Start-Sleep -Milliseconds 100 }
+    }
+
+    $script:Users = @(
+        '278405a3-f568-4b3e-b684-009193463064'
+        '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+        '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+    )
+    # A loopback port nobody listens on: notifications sent there are lost (delivery failures are not fatal).
+    $script:CallbackNowhere = 'http://127.0.0.1:9/callback'
+    $script:SeedFolder = Join-Path $RepoRoot 'tests/CommsInvite.Core.Tests/Notifications/Seeds'
+
+    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+
+    function script:Get-EmulatorStats {
+        Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
+    }
+
+    function script:Connect-Emulator {
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
+    }
+
+    # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
+    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
+        $output = [System.Collections.Generic.List[object]]::new()
+        $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
+        try {
+            foreach ($item in (& $ScriptBlock 2>&1)) {
+                if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
+            }
+        }
+        catch {
+            $errors.Add($_)
+        }
+        [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
+    }
+
+    # Every ```json block of the seeds that is a commsNotifications body.
+    function script:Get-SeedNotificationBody([string]$Path) {
+        $text = Get-Content -LiteralPath $Path -Raw
+        foreach ($match in [regex]::Matches($text, '```json\s*\n(.*?)\n\s*```', 'Singleline')) {
+            $block = $match.Groups[1].Value
+            if ($block.Contains('microsoft.graph.commsNotifications')) { $block }
+        }
+    }
+
+    # Waits (at most 20 s) until the condition holds.
+    function script:Wait-Until([scriptblock]$Condition) {
+        $until = [DateTime]::UtcNow.AddSeconds(20)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $until) { throw "Still false after 20 s: $Condition" }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    # RejectedByReason as a hashtable reason name -> count.
+    function script:Get-Rejection($Listener) {
+        $counts = @{}
+        foreach ($entry in $Listener.Statistics.RejectedByReason.GetEnumerator()) {
+            $counts["$($entry.Key)"] = [long]$entry.Value
+        }
+        $counts
+    }
+
+    function script:ConvertTo-Base64Url([byte[]]$Bytes) {
+        [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
+    }
+
+    # A token issuer of our own: an OpenID configuration and JWKS served over loopback HTTP (a bare TcpListener in a
+    # background runspace: HttpListener would need a URL reservation on Windows), so the listener's real validation
+    # runs against keys this test controls.
+    function script:Start-TestIssuer {
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $tcp = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $tcp.Start()
+        $prefix = "http://127.0.0.1:$($tcp.LocalEndpoint.Port)/"
+
+        $public = $rsa.ExportParameters($false)
+        $jwks = @{ keys = @(@{ kty = 'RSA'; use = 'sig'; alg = 'RS256'; kid = 'pester-key'; n = (ConvertTo-Base64Url $public.Modulus); e = (ConvertTo-Base64Url $public.Exponent) }) } |
+            ConvertTo-Json -Depth 4 -Compress
+        $configuration = @{ issuer = 'https://api.botframework.com'; jwks_uri = "${prefix}keys"; id_token_signing_alg_values_supported = @('RS256') } |
+            ConvertTo-Json -Compress
+
+        $server = [powershell]::Create()
+        $null = $server.AddScript({
+                param($tcp, $configuration, $jwks)
+                while ($true) {
+                    try { $client = $tcp.AcceptTcpClient() } catch { break }
+                    try {
+                        $stream = $client.GetStream()
+                        $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII, $false, 1024, $true)
+                        $requestLine = $reader.ReadLine()
+                        do { $line = $reader.ReadLine() } while (-not [string]::IsNullOrEmpty($line))
+                        $path = ($requestLine -split ' ')[1]
+                        $body = if ($path -like '*/keys') { $jwks } else { $configuration }
+                        $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
+                        $head = [System.Text.Encoding]::ASCII.GetBytes("HTTP/1.1 200 OK`r`nContent-Type: application/json`r`nContent-Length: $($bytes.Length)`r`nConnection: close`r`n`r`n")
+                        $stream.Write($head, 0, $head.Length)
+                        $stream.Write($bytes, 0, $bytes.Length)
+                        $stream.Flush()
+                    }
+                    catch {
+                        # One broken request must not end the issuer.
+                    }
+                    finally {
+                        $client.Dispose()
+                    }
+                }
+            }).AddArgument($tcp).AddArgument($configuration).AddArgument($jwks)
+        $handle = $server.BeginInvoke()
+
+        [pscustomobject]@{
+            Rsa              = $rsa
+            Tcp              = $tcp
+            Server           = $server
+            Handle           = $handle
+            KeyId            = 'pester-key'
+            ConfigurationUri = "${prefix}.well-known/openid-configuration"
+        }
+    }
+
+    function script:Stop-TestIssuer($Issuer) {
+        $Issuer.Tcp.Stop()
+        $null = $Issuer.Handle.AsyncWaitHandle.WaitOne(5000)
+        $Issuer.Server.Dispose()
+        $Issuer.Rsa.Dispose()
+    }
+
+    # An RS256 JWT signed with -Rsa (or with no signature at all: -Unsigned).
+    function script:New-TestToken {
+        param(
+            [System.Security.Cryptography.RSA]$Rsa,
+            [string]$KeyId,
+            [string]$Audience,
+            [string]$Issuer = 'https://api.botframework.com',
+            [int]$ExpiresInSeconds = 3600,
+            [switch]$Unsigned
+        )
+        $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+        $header = if ($Unsigned) { @{ alg = 'none'; typ = 'JWT' } } else { @{ alg = 'RS256'; typ = 'JWT'; kid = $KeyId } }
+        $payload = [ordered]@{ iss = $Issuer; aud = $Audience; nbf = $now - 7200; iat = $now - 7200; exp = $now + $ExpiresInSeconds }
+        $signingInput = (ConvertTo-Base64Url ([System.Text.Encoding]::UTF8.GetBytes(($header | ConvertTo-Json -Compress)))) + '.' +
+            (ConvertTo-Base64Url ([System.Text.Encoding]::UTF8.GetBytes(($payload | ConvertTo-Json -Compress))))
+        if ($Unsigned) { return $signingInput + '.' }
+        $signature = $Rsa.SignData([System.Text.Encoding]::ASCII.GetBytes($signingInput),
+            [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $signingInput + '.' + (ConvertTo-Base64Url $signature)
+    }
+
+    # POSTs a body to the listener; returns the HTTP status code.
+    function script:Send-Notification([uri]$Uri, [string]$Token, [string]$Body) {
+        $headers = @{}
+        if ($Token) { $headers['Authorization'] = "Bearer $Token" }
+        (Invoke-WebRequest -Uri $Uri -Method Post -Headers $headers -Body $Body -ContentType 'application/json' -SkipHttpErrorCheck).StatusCode
+    }
+
+    function script:New-OperationCompletedBody([string]$CallId, [string]$OperationId) {
+        @{
+            value = @(@{
+                    '@odata.type' = '#microsoft.graph.commsNotification'
+                    changeType    = 'deleted'
+                    resource      = "/app/calls/$CallId/operations/$OperationId"
+                    resourceUrl   = "/communications/calls/$CallId/operations/$OperationId"
+                    resourceData  = @{ '@odata.type' = '#microsoft.graph.inviteParticipantsOperation'; id = $OperationId; status = 'completed'; clientContext = 'pester'; participants = @() }
+                })
+        } | ConvertTo-Json -Depth 6 -Compress
+    }
+}
+
+AfterAll {
+    Stop-CsGraphNotificationListener -ErrorAction SilentlyContinue
+    Disconnect-CsGraph -ErrorAction SilentlyContinue
+    Remove-Module -Name CommsInvite -ErrorAction SilentlyContinue
+    if ($EmulatorProcess -and -not $EmulatorProcess.HasExited) {
+        Stop-Process -Id $EmulatorProcess.Id -Force -ErrorAction SilentlyContinue
+        $EmulatorProcess.WaitForExit(10000) | Out-Null
+    }
+    if ($TempFolder -and (Test-Path -LiteralPath $TempFolder)) {
+        Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Describe 'ConvertFrom-CsGraphNotification' {
+    It 'converts every notification body of the seed <Name>' -TestCases @(
+        Get-ChildItem -Path (Join-Path $PSScriptRoot '../CommsInvite.Core.Tests/Notifications/Seeds') -Filter '*.txt' |
+            ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } }
+    ) {
+        param($Name, $Path)
+        $bodies = @(Get-SeedNotificationBody $Path)
+        $bodies.Count | Should -Be 8
+        foreach ($body in $bodies) {
+            $notification = @($body | ConvertFrom-CsGraphNotification -ErrorAction Stop)
+            $notification.Count | Should -Be 1
+            $notification[0].GetType().Name | Should -BeIn @('OperationNotification', 'RosterNotification')
+            $notification[0].CallId | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'gives the final operation of the seed''s first example' {
+        $body = Get-SeedNotificationBody (Get-ChildItem -Path $SeedFolder -Filter '*.txt' | Select-Object -First 1).FullName |
+            Where-Object { $_.Contains('"deleted"') } | Select-Object -First 1
+        $operation = ConvertFrom-CsGraphNotification -InputObject $body -ErrorAction Stop
+        $operation.GetType().Name | Should -Be 'OperationNotification'
+        $operation.CallId | Should -Be 'ab6233a5-20b7-4c5e-bea2-ce56c9776429'
+        $operation.OperationId | Should -Be 'eec3812a-fdc3-4fb4-825c-a06c9f35414e'
+        "$($operation.Status)" | Should -Be 'Completed'
+        $operation.IsFinal | Should -BeTrue
+    }
+
+    It 'joins the lines Get-Content pipes in, and reads -Path' {
+        $body = Get-SeedNotificationBody (Get-ChildItem -Path $SeedFolder -Filter '*.txt' | Select-Object -First 1).FullName |
+            Where-Object { $_.Contains('"updated"') -and $_.Contains('"phone"') } | Select-Object -First 1
+        $file = Join-Path $TestDrive 'roster.json'
+        Set-Content -LiteralPath $file -Value $body
+
+        $fromLines = @(Get-Content -LiteralPath $file | ConvertFrom-CsGraphNotification -ErrorAction Stop)
+        $fromPath = @(ConvertFrom-CsGraphNotification -Path $file -ErrorAction Stop)
+
+        $fromLines.Count | Should -Be 1
+        $fromLines[0].GetType().Name | Should -Be 'RosterNotification'
+        $fromLines[0].Participants[0].Info.Identity.Phone.Id | Should -Be '+12345678901'
+        $fromPath.Count | Should -Be 1
+        $fromPath[0].CallId | Should -Be $fromLines[0].CallId
+    }
+
+    It 'passes an unknown resource kind through as a GenericNotification' {
+        $body = '{"value":[{"changeType":"updated","resource":"/communications/calls/0b1f6a00-1111-2222-3333-444455556666/audioRoutingGroups/x1","resourceData":{"@odata.type":"#microsoft.graph.audioRoutingGroup","id":"x1"}}]}'
+        $notification = $body | ConvertFrom-CsGraphNotification -ErrorAction Stop
+        $notification.GetType().Name | Should -Be 'GenericNotification'
+        "$($notification.Kind)" | Should -Be 'Generic'
+        $notification.ResourceDataType | Should -Be '#microsoft.graph.audioRoutingGroup'
+    }
+
+    It 'writes a non-terminating InvalidNotificationBody error for <Name>' -TestCases @(
+        @{ Name = 'text that is not JSON'; Body = 'this is not json' }
+        @{ Name = 'a truncated body'; Body = '{"value":[{"@odata.type":"#microsoft.graph.commsNotification",' }
+        @{ Name = 'an entry without resource'; Body = '{"value":[{"changeType":"deleted"}]}' }
+    ) {
+        param($Name, $Body)
+        $result = Invoke-Captured { ConvertFrom-CsGraphNotification -InputObject $Body; 'after' }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidNotificationBody,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $result.Output.Count | Should -Be 1
+        $result.Output[0] | Should -Be 'after'
+    }
+}
+
+Describe 'The notification listener with the emulator' {
+    BeforeAll {
+        Connect-Emulator
+    }
+
+    AfterEach {
+        Stop-CsGraphNotificationListener
+    }
+
+    AfterAll {
+        Disconnect-CsGraph
+    }
+
+    It 'receives the emulator''s signed notifications for a call that calls it back' {
+        $listener = Start-CsGraphNotificationListener -ErrorAction Stop
+        $listener.IsRunning | Should -BeTrue
+        $listener.Uri.Scheme | Should -Be 'http'
+        $listener.AppId | Should -Be $Connection.clientId
+
+        $call = New-CsGraphCall -CallbackUri $listener.Uri -ThreadId '19:meeting_pester_listen@thread.v2' -ErrorAction Stop
+        $null = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0], $Users[1] -ErrorAction Stop
+
+        Wait-Until { $listener.Statistics.NotificationsReceived -ge 2 }
+        $kinds = $listener.Peek() | Where-Object { $_.CallId -eq $call.Id } | ForEach-Object { "$($_.Kind)" }
+        $kinds | Should -Contain 'Roster'
+        $kinds | Should -Contain 'Operation'
+        $listener.Statistics.RequestsRejected | Should -Be 0
+
+        $final = Stop-CsGraphNotificationListener -PassThru
+        $final.IsRunning | Should -BeFalse
+        $final.Statistics.RequestsAccepted | Should -BeGreaterOrEqual 2
+    }
+
+    It 'completes Wait -Strategy Notification from the notification (Source Notification)' {
+        $listener = Start-CsGraphNotificationListener -ErrorAction Stop
+        $call = New-CsGraphCall -CallbackUri $listener.Uri -ThreadId '19:meeting_pester_strategy@thread.v2' -ErrorAction Stop
+
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[2] -ErrorAction Stop |
+            Wait-CsGraphInviteOperation -Strategy Notification -Timeout 30 -ErrorAction Stop
+
+        "$($outcome.Status)" | Should -Be 'Completed'
+        "$($outcome.Source)" | Should -Be 'Notification'
+    }
+
+    It 'falls back to polling under Auto when the notifications go elsewhere (Source Poll)' {
+        $null = Start-CsGraphNotificationListener -ErrorAction Stop
+        $call = New-CsGraphCall -CallbackUri $CallbackNowhere -ThreadId '19:meeting_pester_auto@thread.v2' -ErrorAction Stop
+
+        $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -ErrorAction Stop |
+            Wait-CsGraphInviteOperation -Strategy Auto -Timeout 30 -PollInterval 0.2 -ErrorAction Stop
+
+        "$($outcome.Status)" | Should -Be 'Completed'
+        "$($outcome.Source)" | Should -Be 'Poll'
+    }
+
+    It 'refuses -Strategy Notification without a listener, before waiting' {
+        $call = New-CsGraphCall -CallbackUri $CallbackNowhere -ThreadId '19:meeting_pester_nolistener@thread.v2' -ErrorAction Stop
+        $operation = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -ErrorAction Stop
+
+        $result = Invoke-Captured { $operation | Wait-CsGraphInviteOperation -Strategy Notification -Timeout 30 }
+
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NotificationListenerNotRunning,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
+
+    It 'refuses the emulator''s notifications as WrongAudience when it listens for another app' {
+        $listener = Start-CsGraphNotificationListener -AppId ([guid]::NewGuid().ToString()) -ErrorAction Stop
+        $call = New-CsGraphCall -CallbackUri $listener.Uri -ThreadId '19:meeting_pester_audience@thread.v2' -ErrorAction Stop
+        $null = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -ErrorAction Stop
+
+        Wait-Until { $listener.Statistics.RequestsRejected -ge 2 }
+        (Get-Rejection $listener)['WrongAudience'] | Should -Be 2
+        $listener.Statistics.NotificationsReceived | Should -Be 0
+    }
+
+    It 'refuses a second start while one runs' {
+        $null = Start-CsGraphNotificationListener -ErrorAction Stop
+        $result = Invoke-Captured { Start-CsGraphNotificationListener }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NotificationListenerAlreadyRunning,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+    }
+
+    It 'starts nothing with -WhatIf' {
+        Start-CsGraphNotificationListener -WhatIf | Should -BeNullOrEmpty
+        Stop-CsGraphNotificationListener -PassThru | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Rejected notifications' {
+    BeforeAll {
+        $script:Issuer = Start-TestIssuer
+        $script:AppId = [guid]::NewGuid().ToString()
+        # Not connected: the listener for a bot host that only listens, with its own app id and issuer keys.
+        $script:Listener = Start-CsGraphNotificationListener -AppId $AppId -OpenIdConfigurationUri $Issuer.ConfigurationUri -ErrorAction Stop
+        $script:Body = New-OperationCompletedBody -CallId ([guid]::NewGuid()) -OperationId ([guid]::NewGuid())
+        $script:Forger = [System.Security.Cryptography.RSA]::Create(2048)
+    }
+
+    AfterAll {
+        Stop-CsGraphNotificationListener
+        Stop-TestIssuer $Issuer
+        $Forger.Dispose()
+    }
+
+    It 'answers <Status> to <Name>' -TestCases @(
+        @{ Name = 'a forged token (another key, same kid)'; Status = 401; Token = { New-TestToken -Rsa $Forger -KeyId $Issuer.KeyId -Audience $AppId } }
+        @{ Name = 'an expired token'; Status = 401; Token = { New-TestToken -Rsa $Issuer.Rsa -KeyId $Issuer.KeyId -Audience $AppId -ExpiresInSeconds -3600 } }
+        @{ Name = 'a token for another app'; Status = 401; Token = { New-TestToken -Rsa $Issuer.Rsa -KeyId $Issuer.KeyId -Audience ([guid]::NewGuid()) } }
+        @{ Name = 'an unsigned token'; Status = 401; Token = { New-TestToken -Audience $AppId -Unsigned } }
+        @{ Name = 'a malformed token'; Status = 401; Token = { 'not-a-jwt' } }
+        @{ Name = 'no token'; Status = 401; Token = { $null } }
+    ) {
+        param($Name, $Status, $Token)
+        Send-Notification -Uri $Listener.Uri -Token (& $Token) -Body $Body | Should -Be $Status
+    }
+
+    It 'answers 400 to a malformed body with a valid token, and 202 to a valid notification' {
+        $valid = New-TestToken -Rsa $Issuer.Rsa -KeyId $Issuer.KeyId -Audience $AppId
+        Send-Notification -Uri $Listener.Uri -Token $valid -Body '{"value":[{"changeType":' | Should -Be 400
+        Send-Notification -Uri $Listener.Uri -Token $valid -Body $Body | Should -Be 202
+    }
+
+    It 'counts every rejection by reason and queues only the valid notification' {
+        $rejections = Get-Rejection $Listener
+        foreach ($reason in 'BadSignature', 'Expired', 'WrongAudience', 'Unsigned', 'Malformed', 'Missing', 'MalformedBody') {
+            $rejections[$reason] | Should -Be 1 -Because "one $reason request was sent"
+        }
+        $Listener.Statistics.RequestsRejected | Should -Be 7
+        $Listener.Statistics.RequestsAccepted | Should -Be 1
+        @($Listener.Peek()).Count | Should -Be 1
+        ($Listener.Statistics.RecentRejections | Out-String) | Should -Not -BeLike '*not-a-jwt*'
+    }
+}
+
+Describe 'Bulk invites' {
+    BeforeAll {
+        Connect-Emulator
+        # Fifty directory users of our own (invitees must be known users).
+        $script:BulkUsers = 1..50 | ForEach-Object {
+            $id = [guid]::NewGuid().ToString()
+            $null = Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/users" -Method Post -SkipCertificateCheck -ContentType 'application/json' `
+                -Body (@{ id = $id; userPrincipalName = "bulk$_.$id@contoso.example"; displayName = "Bulk $_" } | ConvertTo-Json)
+            $id
+        }
+    }
+
+    AfterAll {
+        Disconnect-CsGraph
+    }
+
+    It 'invites 50 participants in batches of 5, all end in the roster, nobody twice' {
+        $call = New-CsGraphCall -CallbackUri $CallbackNowhere -ThreadId '19:meeting_pester_bulk@thread.v2' -ErrorAction Stop
+        $before = Get-EmulatorStats
+
+        $operations = @($BulkUsers | New-CsGraphInvitationParticipant -ErrorAction Stop |
+                Invoke-CsGraphParticipantInvite -CallId $call.Id -SplitIntoBatches -ErrorAction Stop)
+        $outcomes = @($operations | Wait-CsGraphInviteOperation -ThrottleLimit 10 -Timeout 60 -PollInterval 0.2 -ErrorAction Stop)
+
+        $operations.Count | Should -Be 10
+        $operations | ForEach-Object { $_.Participants.Count | Should -BeLessOrEqual 5 }
+        $outcomes.Count | Should -Be 10
+        $outcomes | ForEach-Object { "$($_.Status)" | Should -Be 'Completed' }
+
+        $roster = Get-CsGraphCallParticipant -CallId $call.Id -ErrorAction Stop
+        $joined = @($roster | Where-Object { $_.Info.Identity.Primary.Id -in $BulkUsers -and $_.MediaStreams.Count -gt 0 })
+        $joined.Count | Should -Be 50
+        @($joined | ForEach-Object { $_.Info.Identity.Primary.Id } | Sort-Object -Unique).Count | Should -Be 50
+
+        $after = Get-EmulatorStats
+        $after.duplicateInvites | Should -Be $before.duplicateInvites
+        ($after.invitesReceived - $before.invitesReceived) | Should -Be 10
+    }
+
+    It 'refuses more than 5 participants without -SplitIntoBatches, before anything is sent' {
+        $call = New-CsGraphCall -CallbackUri $CallbackNowhere -ThreadId '19:meeting_pester_toomany@thread.v2' -ErrorAction Stop
+        $before = (Get-EmulatorStats).invitesReceived
+
+        $result = Invoke-Captured { Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $BulkUsers }
+
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'TooManyParticipants,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        (Get-EmulatorStats).invitesReceived | Should -Be $before
+    }
+}
