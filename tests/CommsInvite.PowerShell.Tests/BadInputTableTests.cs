@@ -132,6 +132,9 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         Add(Wait, "Timeout", "zero timeout", "$op | Wait-CsGraphInviteOperation -Timeout 0", "InvalidArgument", ErrorCategory.InvalidArgument);
         Add(Wait, "Timeout", "timeout beyond 24 hours", "$op | Wait-CsGraphInviteOperation -Timeout 1.00:00:01", "InvalidArgument", ErrorCategory.InvalidArgument);
         Add(Wait, "PollInterval", "poll interval of 1 ms", "$op | Wait-CsGraphInviteOperation -PollInterval 0.001", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Wait, "Strategy", "unknown wait strategy", "$op | Wait-CsGraphInviteOperation -Strategy Telepathy", "CannotConvertArgumentNoMessage", ErrorCategory.InvalidArgument);
+        Add(Wait, "Strategy", "notification strategy without a listener", "$op | Wait-CsGraphInviteOperation -Strategy Notification", "NotificationListenerNotRunning", ErrorCategory.InvalidOperation);
+        Add(Wait, "ThrottleLimit", "throttle limit of zero", "$op | Wait-CsGraphInviteOperation -ThrottleLimit 0", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
         Add(Wait, "PollInterval", "poll interval that is not a duration", "$op | Wait-CsGraphInviteOperation -PollInterval often", "ParameterArgumentTransformationError", ErrorCategory.InvalidData);
 
         // Provisioning and notification cmdlets (merged from the prov and notify branches).
@@ -162,13 +165,13 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         Add("Set-CsOnlineApplicationInstance", "Identity", "identity that is neither a GUID nor a UPN", "Set-CsOnlineApplicationInstance -Identity 'bot' -DisplayName Bot", "InvalidIdentity", ErrorCategory.InvalidArgument);
         Add("Set-CsOnlineApplicationInstance", "ApplicationId", "application id that is not a GUID", "Set-CsOnlineApplicationInstance -Identity bot@contoso.com -ApplicationId 'app'", "InvalidGuid", ErrorCategory.InvalidArgument);
         Add("Set-CsOnlineVoiceApplicationInstance", "TelephoneNumber", "number that is not E.164", "Set-CsOnlineVoiceApplicationInstance -Identity bot@contoso.com -TelephoneNumber '2345678901'", "InvalidPhoneNumber", ErrorCategory.InvalidArgument);
-        Add("Sync-CsOnlineApplicationInstance", "ObjectId", "object id that is not a GUID", "Sync-CsOnlineApplicationInstance -ObjectId 'bot'", "InvalidGuid", ErrorCategory.InvalidArgument);
+        Add("Sync-CsOnlineApplicationInstance", "ObjectId", "object id that is not a GUID", "Sync-CsOnlineApplicationInstance -ObjectId 'bot'", "InvalidIdentity", ErrorCategory.InvalidArgument);
         Add("Start-CsGraphNotificationListener", "Address", "address that is not an IP", "Start-CsGraphNotificationListener -Address 'localhost:80'", "InvalidArgument", ErrorCategory.InvalidArgument);
         Add("Start-CsGraphNotificationListener", "Path", "path without a leading slash", "Start-CsGraphNotificationListener -Path 'callback?x=1'", "InvalidArgument", ErrorCategory.InvalidArgument);
-        Add("Start-CsGraphNotificationListener", "Port", "port out of range", "Start-CsGraphNotificationListener -Port 70000", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add("Start-CsGraphNotificationListener", "Port", "port out of range", "Start-CsGraphNotificationListener -Port 70000", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
         Add("Stop-CsGraphNotificationListener", "", "a string from the pipeline", "'x' | Stop-CsGraphNotificationListener", "InputObjectNotBound", ErrorCategory.InvalidArgument);
         Add("ConvertFrom-CsGraphNotification", "InputObject", "a body that is not JSON", "'not json' | ConvertFrom-CsGraphNotification", "InvalidNotificationBody", ErrorCategory.InvalidData);
-        Add("ConvertFrom-CsGraphNotification", "Path", "a file that does not exist", "ConvertFrom-CsGraphNotification -Path ./no-such-notification.json", "PathNotFound", ErrorCategory.ObjectNotFound);
+        Add("ConvertFrom-CsGraphNotification", "Path", "a file that does not exist", "ConvertFrom-CsGraphNotification -Path ./no-such-notification.json", "NotificationFileNotFound", ErrorCategory.ObjectNotFound);
 
         return cases;
     }
