@@ -223,7 +223,7 @@ Describe 'Ctrl+C under endless throttling' {
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             Invoke-Admin DELETE 'faults' | Out-Null
             $ps.Commands.Clear()
-            $null = $ps.AddScript({ param($User) Invoke-CsGraphParticipantInvite -CallId (Get-CsGraphCall)[0].Id -UserId $User -Wait -Timeout 30 -PollInterval 0.2 -ErrorAction Stop }).AddArgument($Users[5])
+            $null = $ps.AddScript({ param($User) Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $User -Wait -Timeout 30 -PollInterval 0.2 -ErrorAction Stop }).AddArgument($Users[5])
             $again = $ps.Invoke()
             "$($again[0].Status)" | Should -Be 'Completed'
         }
