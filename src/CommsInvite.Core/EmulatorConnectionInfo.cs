@@ -108,6 +108,13 @@ public sealed class EmulatorConnectionInfo
             throw Invalid(path, $"{where} has an invalid '{name}' ('{value}'): an absolute https:// address is required.");
         }
 
+        // The emulator runs on this machine; a file pointing elsewhere would send the dev secret (and trust a
+        // pinned self-signed certificate) off the machine, so only loopback hosts are accepted.
+        if (!uri.IsLoopback)
+        {
+            throw Invalid(path, $"{where} has an invalid '{name}' ('{value}'): the emulator must be on a loopback address (127.0.0.1, [::1] or localhost).");
+        }
+
         return uri;
     }
 

@@ -56,18 +56,35 @@ public sealed class HelpCompletionTests
         Assert.Equal(new[] { ids[0] }, Complete(session, "Get-CsGraphCallParticipant -CallId " + ids[0].Substring(0, 12)));
     }
 
-    [Fact]
-    public void NumberTypeCompleter_OffersTheGraphNumberTypes()
+    [Theory]
+    [InlineData("Get-CsPhoneNumberAssignment")]
+    [InlineData("Set-CsPhoneNumberAssignment")]
+    [InlineData("Remove-CsPhoneNumberAssignment")]
+    public void NumberType_CompletesTheGraphNumberTypes(string cmdlet)
     {
         using var session = new PowerShellSession();
         session.ImportModule();
 
-        var result = session.Run(
-            "$type = (Get-Command Get-CsGraphCall).ImplementingType.Assembly.GetType('CommsInvite.Commands.Completion.NumberTypeCompleter', $true); " +
-            "$completer = [System.Activator]::CreateInstance($type); " +
-            "$completer.CompleteArgument('Set-CsPhoneNumberAssignment', 'NumberType', '', $null, @{}) | ForEach-Object { $_.CompletionText }; " +
-            "'--'; $completer.CompleteArgument('Set-CsPhoneNumberAssignment', 'NumberType', 'dir', $null, @{}) | ForEach-Object { $_.CompletionText }").ThrowOnError();
+        Assert.Equal(new[] { "CallingPlan", "DirectRouting", "OperatorConnect" }, Complete(session, cmdlet + " -NumberType "));
+        Assert.Equal(new[] { "DirectRouting" }, Complete(session, cmdlet + " -NumberType dir"));
+        // The MicrosoftTeams module's name for the parameter completes the same.
+        Assert.Equal(new[] { "OperatorConnect" }, Complete(session, cmdlet + " -PhoneNumberType op"));
+    }
 
-        Assert.Equal(new[] { "CallingPlan", "DirectRouting", "OperatorConnect", "--", "DirectRouting" }, result.Output.Select(o => o.BaseObject.ToString()));
+    [Fact]
+    public void EveryNumberTypeParameter_HasACompleter()
+    {
+        using var session = new PowerShellSession();
+        session.ImportModule();
+
+        // Any cmdlet added later with a -NumberType must complete it too; exactly one completer class serves them all.
+        var result = session.Run(
+            "Get-Command -Module CommsInvite | ForEach-Object { $p = $_.Parameters['NumberType']; if ($p) { " +
+            "$c = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }; " +
+            "'{0}={1}' -f $_.Name, ($c.Type.FullName -join ',') } }").ThrowOnError();
+
+        var lines = result.Output.Select(o => o.BaseObject.ToString()!).ToList();
+        Assert.True(lines.Count >= 3, string.Join("; ", lines));
+        Assert.All(lines, line => Assert.EndsWith("=CommsInvite.Commands.NumberTypeCompleter", line));
     }
 }

@@ -141,4 +141,11 @@ Describe 'Tab completion' {
         $line = 'Get-CsGraphCall -ApiVersion b'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('beta')
     }
+
+    It 'completes -NumberType on <_>' -ForEach @('Get-CsPhoneNumberAssignment', 'Set-CsPhoneNumberAssignment', 'Remove-CsPhoneNumberAssignment') {
+        $line = "$_ -NumberType "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('CallingPlan', 'DirectRouting', 'OperatorConnect')
+        $line = "$_ -PhoneNumberType dir"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('DirectRouting')
+    }
 }

@@ -94,6 +94,11 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? MaxRetryDelay { get; set; }
 
+    /// <summary>The longest time one request may take with all its retries (seconds or a TimeSpan); 3 minutes by default.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? MaxRetryTotalTime { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -187,6 +192,11 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
         if (MaxRetryDelay is { } delay)
         {
             retry = retry with { MaxRetryDelay = delay };
+        }
+
+        if (MaxRetryTotalTime is { } total)
+        {
+            retry = retry with { MaxTotalTime = total };
         }
 
         settings.RetryPolicy = retry;

@@ -1,0 +1,345 @@
+#Requires -Version 7.4
+# Pester 5 resilience tests for CommsInvite, mirroring tests/CommsInvite.PowerShell.Tests/Chaos*, BadInput*, Secrets* and Transport* (engine tests), run in
+# a real pwsh against the built module (out/CommsInvite) and an emulator started here on a free port.
+# Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
+
+BeforeAll {
+    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+    $script:ManifestPath = Get-ChildItem -Path (Join-Path $RepoRoot 'out/CommsInvite') -Filter 'CommsInvite.psd1' -Recurse -ErrorAction SilentlyContinue |
+        Sort-Object -Property { [version]$_.Directory.Name } -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $ManifestPath) {
+        throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    $emulatorDll = Get-ChildItem -Path (Join-Path $RepoRoot 'src/CommsInvite.Emulator/bin') -Filter 'CommsInvite.Emulator.dll' -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -ne 'ref' } |
+        Sort-Object -Property LastWriteTimeUtc -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $emulatorDll) {
+        throw "The emulator is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    # The emulator writes its connection file (endpoints, dev client id and secret, TLS thumbprint) and serves
+    # until it is stopped.
+    $script:TempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.Pester.Resilience." + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $TempFolder
+    $script:ConnectionFile = Join-Path $TempFolder 'emulator.json'
+    $startArguments = @{
+        FilePath               = 'dotnet'
+        ArgumentList           = @($emulatorDll, '--port', '0', '--connection-file', $ConnectionFile, '--answer-delay-ms', '40')
+        PassThru               = $true
+        RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
+        RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
+    }
+    if ($IsWindows) { $startArguments['WindowStyle'] = 'Hidden' }
+    $script:EmulatorProcess = Start-Process @startArguments
+
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    $script:Connection = $null
+    while (-not $Connection) {
+        if ($EmulatorProcess.HasExited) {
+            throw "The emulator exited ($($EmulatorProcess.ExitCode)): $(Get-Content -Raw (Join-Path $TempFolder 'emulator.err.txt'))"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            throw 'The emulator did not write its connection file within 60 s.'
+        }
+        if (Test-Path -LiteralPath $ConnectionFile) {
+            try {
+                $script:Connection = Get-Content -LiteralPath $ConnectionFile -Raw | ConvertFrom-Json
+            }
+            catch {
+                # Still being written.
+            }
+        }
+        if (-not $Connection) { Start-Sleep -Milliseconds 100 }
+    }
+
+    # Seeded in the emulator (CONTRACTS.md): the seeds' users, more users, and one who always declines.
+    $script:Users = @(
+        '278405a3-f568-4b3e-b684-009193463064'
+        '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+        '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+        '5d0b7a34-2f61-4c8e-b1a9-3e7c6d5f4a21'
+        'a3c81f02-6e4d-4b7a-9d15-8c2e0f6b3a47'
+        'c9e2d4f6-1a3b-4c5d-8e7f-0a1b2c3d4e58'
+    )
+    $script:DecliningUser = 'd3c1a9e7-5b2f-4d8c-9e6a-1b0f2c4d6e97'
+    # Notifications go nowhere (delivery failures are not fatal); loopback http is accepted for callbacks.
+    $script:CallbackUri = 'http://127.0.0.1:9/callback'
+
+    Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+
+    function script:Get-EmulatorStats {
+        Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
+    }
+
+    function script:Connect-Emulator {
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
+    }
+
+    function script:New-TestCall([string]$Thread) {
+        New-CsGraphCall -CallbackUri $CallbackUri -ThreadId "19:meeting_$Thread@thread.v2" -ErrorAction Stop
+    }
+
+    # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
+    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
+        $output = [System.Collections.Generic.List[object]]::new()
+        $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
+        try {
+            foreach ($item in (& $ScriptBlock 2>&1)) {
+                if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
+            }
+        }
+        catch {
+            $errors.Add($_)
+        }
+        [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
+    }
+
+    function script:Invoke-Admin([string]$Method, [string]$Path, $Body) {
+        $arguments = @{ Method = $Method; Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
+        if ($null -ne $Body) {
+            $arguments.Body = ($Body | ConvertTo-Json -Depth 5)
+            $arguments.ContentType = 'application/json'
+        }
+        Invoke-RestMethod @arguments
+    }
+
+    function script:Get-ServiceRequests {
+        $routes = (Get-EmulatorStats).requestsPerRoute
+        ($routes.PSObject.Properties | Where-Object { $_.Name -notlike '*/_emulator*' } | Measure-Object -Property Value -Sum).Sum
+    }
+
+    function script:Get-ClientCounters {
+        $store = (Get-Command Connect-CsGraph).ImplementingType.Assembly.GetType('CommsInvite.Commands.Infrastructure.SessionStore', $true)
+        $store::Get([System.Management.Automation.Runspaces.Runspace]::DefaultRunspace).Connection.Statistics
+    }
+}
+
+AfterAll {
+    Disconnect-CsGraph -ErrorAction SilentlyContinue
+    Remove-Module -Name CommsInvite -ErrorAction SilentlyContinue
+    if ($EmulatorProcess -and -not $EmulatorProcess.HasExited) {
+        Stop-Process -Id $EmulatorProcess.Id -Force -ErrorAction SilentlyContinue
+        $EmulatorProcess.WaitForExit(10000) | Out-Null
+    }
+    if ($TempFolder -and (Test-Path -LiteralPath $TempFolder)) {
+        Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Describe 'Chaos: 200 invites through the cmdlets under each fault mix' {
+    AfterEach {
+        Invoke-Admin DELETE 'faults' | Out-Null
+    }
+
+    It 'puts each participant in the roster exactly once under <Mix>' -ForEach @(
+        @{ Mix = '429 Retry-After seconds and HTTP-date'; Connect = @{ MaxRetryCount = 10; MaxRetryDelay = 3; MaxRetryTotalTime = 60 }; Rules = @(
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 0; probability = 0.2 }
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 1; retryAfterDate = $true; probability = 0.1; count = 3 }
+                @{ route = '/communications/calls/[^/]+/participants$'; method = 'GET'; kind = 'throttle'; retryAfterSeconds = 0; probability = 0.1 }) }
+        @{ Mix = '503 and 504, latency'; Connect = @{ MaxRetryCount = 10; MaxRetryDelay = 0.25; MaxRetryTotalTime = 60 }; Rules = @(
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'unavailable'; retryAfterSeconds = 0; probability = 0.1 }
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'unavailable'; probability = 0.05 }
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'gatewayTimeout'; probability = 0.05 }
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'latency'; latencyMs = 30; probability = 0.2 }) }
+        @{ Mix = 'connection resets before and after processing'; Connect = @{ MaxRetryCount = 10; MaxRetryDelay = 0.25; MaxRetryTotalTime = 60 }; Rules = @(
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'resetBefore'; probability = 0.1 }
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'resetAfter'; probability = 0.15 }
+                @{ route = '/communications/calls/[^/]+/participants$'; method = 'GET'; kind = 'resetAfter'; probability = 0.05 }) }
+        @{ Mix = 'truncated and non-JSON bodies'; Connect = @{ MaxRetryCount = 10; MaxRetryDelay = 0.25; MaxRetryTotalTime = 60 }; Rules = @(
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'truncate'; probability = 0.15 }
+                @{ route = '/participants/invite$'; method = 'POST'; kind = 'nonJson'; probability = 0.1 }
+                @{ route = '/communications/calls/[^/]+$'; method = 'GET'; kind = 'nonJson'; probability = 0.05 }) }
+        @{ Mix = 'expired tokens'; Connect = @{ MaxRetryCount = 10; MaxRetryDelay = 0.25; MaxRetryTotalTime = 60 }; Rules = @(); ExpiredTokenPerCall = $true }
+    ) {
+        $connectParameters = $Connect
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile @connectParameters -ErrorAction Stop
+        $tag = [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $callIds = foreach ($i in 1..40) { (New-TestCall "chaos_${tag}_$i").Id }
+        $five = $Users[0..4]
+        # A token is renewed once per request on a 401, so expired-token faults are aimed: each call's first invite gets one.
+        $rules = @($Rules) + @(if ($ExpiredTokenPerCall) { foreach ($id in $callIds) { @{ route = "/calls/$id/participants/invite$"; method = 'POST'; kind = 'expiredToken'; count = 1 } } })
+        $before = Get-EmulatorStats
+        $countersBefore = Get-ClientCounters
+        foreach ($rule in $rules) { Invoke-Admin POST 'faults' $rule | Out-Null }
+
+        $result = Invoke-Captured {
+            & { foreach ($callId in $callIds) { foreach ($userId in $five) { Invoke-CsGraphParticipantInvite -CallId $callId -UserId $userId } } } |
+                Wait-CsGraphInviteOperation -Timeout 90 -PollInterval 0.25
+        }
+        Invoke-Admin DELETE 'faults' | Out-Null
+
+        $after = Get-EmulatorStats
+        $counters = Get-ClientCounters
+        $calls = Invoke-Admin GET 'calls'
+        $lost = 0
+        $duplicated = 0
+        foreach ($callId in $callIds) {
+            $roster = @(($calls | Where-Object id -EQ $callId).roster)
+            foreach ($userId in $five) {
+                $entries = @($roster | Where-Object identityId -EQ $userId).Count
+                if ($entries -eq 0) { $lost++ } elseif ($entries -gt 1) { $duplicated += $entries - 1 }
+            }
+        }
+        $faults = $after.faultsInjectedTotal - $before.faultsInjectedTotal
+        $duplicateInvites = $after.duplicateInvites - $before.duplicateInvites
+        Write-Host ("chaos [{0}]: 200 invites (40 calls x 5 users), faults injected {1}, retries made {2}, checked against the roster {3}, token refreshes {4}, invites lost {5}, duplicated {6} (DuplicateInvites {7})" -f
+            $Mix, $faults, ($counters.Retries - $countersBefore.Retries), ($counters.AmbiguousFailures - $countersBefore.AmbiguousFailures),
+            ($counters.ForcedTokenRefreshes - $countersBefore.ForcedTokenRefreshes), $lost, $duplicated, $duplicateInvites)
+
+        $faults | Should -BeGreaterThan 0
+        $result.Errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
+        @($result.Output | Where-Object { "$($_.Status)" -eq 'Completed' }).Count | Should -Be 200
+        $lost | Should -Be 0
+        $duplicated | Should -Be 0
+        $duplicateInvites | Should -Be 0
+        ($after.invitesReceived - $before.invitesReceived) | Should -Be 200
+    }
+}
+
+Describe 'Ctrl+C under endless throttling' {
+    It 'stops a retry loop at once and leaves the session usable' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Manifest, $File, $Callback, $User)
+                    Import-Module -Name $Manifest -ErrorAction Stop
+                    Connect-CsGraph -EmulatorConnectionFile $File -MaxRetryCount 100 -MaxRetryDelay 3600 -MaxRetryTotalTime 7200 -ErrorAction Stop
+                    $call = New-CsGraphCall -CallbackUri $Callback -ThreadId '19:meeting_pester_stop@thread.v2' -ErrorAction Stop
+                    Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $User -Wait -Timeout 900
+                }).AddArgument($ManifestPath).AddArgument($ConnectionFile).AddArgument($CallbackUri).AddArgument($Users[5])
+            Invoke-Admin POST 'faults' @{ route = '/participants/invite$'; method = 'POST'; kind = 'throttle'; retryAfterSeconds = 600 } | Out-Null
+            $throttledBefore = [long](Get-EmulatorStats).faultsInjected.throttle
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ([long](Get-EmulatorStats).faultsInjected.throttle -le $throttledBefore -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+
+            $ps.Stop()
+
+            # A hang guard, not a timing test: without Ctrl+C working this would take ten minutes.
+            $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Invoke-Admin DELETE 'faults' | Out-Null
+            $ps.Commands.Clear()
+            $null = $ps.AddScript({ param($User) Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $User -Wait -Timeout 30 -PollInterval 0.2 -ErrorAction Stop }).AddArgument($Users[5])
+            $again = $ps.Invoke()
+            "$($again[0].Status)" | Should -Be 'Completed'
+        }
+        finally {
+            Invoke-Admin DELETE 'faults' | Out-Null
+            $ps.Dispose()
+        }
+    }
+}
+
+Describe 'Bad input gets its error id and category before any request' {
+    BeforeAll {
+        Connect-Emulator
+        $script:BadCallId = (New-TestCall 'pester_badinput').Id
+    }
+
+    It '<Name>' -ForEach @(
+        @{ Name = 'bad GUID'; Script = { Invoke-CsGraphParticipantInvite -CallId $BadCallId -UserId 'not-a-guid' }; ErrorId = 'InvalidGuid'; Category = 'InvalidArgument' }
+        @{ Name = 'not E.164'; Script = { New-CsGraphInvitationParticipant -PhoneNumber '2345678901' }; ErrorId = 'InvalidPhoneNumber'; Category = 'InvalidArgument' }
+        @{ Name = 'six participants'; Script = { Invoke-CsGraphParticipantInvite -CallId $BadCallId -UserId ($Users + $DecliningUser) }; ErrorId = 'TooManyParticipants'; Category = 'InvalidArgument' }
+        @{ Name = 'replacesCallId with two'; Script = { Invoke-CsGraphParticipantInvite -CallId $BadCallId -UserId $Users[0], $Users[1] -ReplacesCallId 57dab8b1-894c-409a-b240-bd8beae78896 }; ErrorId = 'ReplacesCallIdWithMultipleParticipants'; Category = 'InvalidArgument' }
+        @{ Name = '257-char clientContext'; Script = { Invoke-CsGraphParticipantInvite -CallId $BadCallId -UserId $Users[0] -ClientContext ('x' * 257) }; ErrorId = 'ClientContextTooLong'; Category = 'InvalidArgument' }
+        @{ Name = 'call id with a slash'; Script = { Get-CsGraphCall -CallId '../users' }; ErrorId = 'InvalidCallId'; Category = 'InvalidArgument' }
+        @{ Name = 'http callback to another host'; Script = { New-CsGraphCall -CallbackUri 'http://bot.contoso.com/callback' }; ErrorId = 'InvalidUri'; Category = 'InvalidArgument' }
+        @{ Name = 'negative retry count'; Script = { Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -MaxRetryCount -1 }; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument' }
+        @{ Name = 'zero total retry time'; Script = { Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -MaxRetryTotalTime 0 }; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument' }
+        @{ Name = 'a string piped where an operation is expected'; Script = { 'not-an-operation' | Wait-CsGraphInviteOperation }; ErrorId = 'InputObjectNotBound'; Category = 'InvalidArgument' }
+        @{ Name = 'a participant piped where a call is expected'; Script = { New-CsGraphInvitationParticipant -UserId $Users[0] | Get-CsGraphCallParticipant }; ErrorId = 'InvalidCallId'; Category = 'InvalidArgument' }
+    ) {
+        $before = Get-ServiceRequests
+        $result = Invoke-Captured $Script
+        $after = Get-ServiceRequests
+
+        $result.Errors.Count | Should -BeGreaterThan 0
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        "$($result.Errors[0].CategoryInfo.Category)" | Should -Be $Category
+        # The admin stats request itself is not counted (only identity and Graph routes are).
+        $after | Should -Be $before
+    }
+}
+
+Describe 'Secrets never leak' {
+    It 'keeps a canary client secret out of every stream, error, context and file' {
+        $canary = 'Canary-Client-Secret-Pester-7f3a9c1e-DoNotLeak'
+        $clientId = [guid]::NewGuid().ToString()
+        Invoke-Admin POST 'clients' @{ clientId = $clientId; clientSecret = $canary; roles = @('Calls.InitiateGroupCall.All', 'Calls.Initiate.All', 'Calls.JoinGroupCall.All') } | Out-Null
+        $secret = ConvertTo-SecureString -String $canary -AsPlainText -Force
+        $wrong = ConvertTo-SecureString -String "Wrong-$canary" -AsPlainText -Force
+        $Error.Clear()
+
+        $everything = & {
+            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+            Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -TenantId $Connection.tenantId -ClientId $clientId -ClientSecret $secret -PassThru -Verbose -Debug
+            Get-CsGraphContext | Format-List * | Out-String
+            $call = New-CsGraphCall -CallbackUri $CallbackUri -ThreadId '19:meeting_pester_secrets@thread.v2' -Verbose -Debug
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -Verbose -Debug | Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2 -Verbose -Debug
+            Get-CsGraphCallParticipant -CallId $call.Id -Verbose -Debug
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $DecliningUser -Wait -Timeout 30 -PollInterval 0.2 -Verbose -Debug
+            Get-CsGraphCall -CallId 11111111-2222-3333-4444-555555555555 -Verbose -Debug
+            Disconnect-CsGraph -Verbose -Debug
+            Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -TenantId $Connection.tenantId -ClientId $clientId -ClientSecret $wrong -Verbose -Debug
+        } *>&1 | ForEach-Object {
+            if ($_ -is [System.Management.Automation.ErrorRecord]) {
+                $_ | Format-List * -Force | Out-String
+                $e = $_.Exception
+                while ($e) { $e.ToString(); $e = $e.InnerException }
+                "$($_.ErrorDetails) $($_.TargetObject)"
+            }
+            else {
+                $_ | Format-List * -Force | Out-String
+            }
+        } | Out-String
+        $everything += ($Error | ForEach-Object { $_ | Format-List * -Force | Out-String; $_.Exception.ToString() }) -join "`n"
+
+        $everything.Length | Should -BeGreaterThan 1000
+        $everything | Should -Not -BeLike "*$canary*"
+        $everything | Should -Not -Match 'eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}'
+        foreach ($folder in @((Join-Path $RepoRoot 'out'), $TempFolder)) {
+            Get-ChildItem -LiteralPath $folder -Recurse -File | Select-String -SimpleMatch -Pattern $canary -List | Should -BeNullOrEmpty
+        }
+        Connect-Emulator
+    }
+}
+
+Describe 'Transport' {
+    It 'refuses a connection file whose <Field> is <Value>' -ForEach @(
+        @{ Field = 'graphEndpoint'; Value = 'http://127.0.0.1:{port}' }
+        @{ Field = 'authorityHost'; Value = 'https://login.contoso.example:{port}' }
+        @{ Field = 'graphEndpoint'; Value = 'https://graph.contoso.example:{port}' }
+    ) {
+        $port = ([uri]$Connection.graphEndpoint).Port
+        $changed = Get-Content -LiteralPath $ConnectionFile -Raw | ConvertFrom-Json
+        $changed.$Field = $Value.Replace('{port}', "$port")
+        $file = Join-Path $TempFolder "$([guid]::NewGuid().ToString('N')).json"
+        $changed | ConvertTo-Json | Set-Content -LiteralPath $file
+        $before = Get-ServiceRequests
+
+        $result = Invoke-Captured { Connect-CsGraph -EmulatorConnectionFile $file }
+
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EmulatorConnectionFileInvalid,*'
+        "$($result.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        Get-ServiceRequests | Should -Be $before
+    }
+
+    It 'fails the TLS handshake with a ConnectionError when the pinned thumbprint is wrong' {
+        $changed = Get-Content -LiteralPath $ConnectionFile -Raw | ConvertFrom-Json
+        $changed.certificateThumbprint = '0123456789ABCDEF0123456789ABCDEF01234567'
+        $file = Join-Path $TempFolder 'wrong-thumbprint.json'
+        $changed | ConvertTo-Json | Set-Content -LiteralPath $file
+        $tokensBefore = (Get-EmulatorStats).tokensIssued
+
+        $result = Invoke-Captured { Connect-CsGraph -EmulatorConnectionFile $file }
+
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+        "$($result.Errors[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
+        "$($result.Errors[0].ErrorDetails) $($result.Errors[0].Exception.Message)" | Should -BeLike '*thumbprint*'
+        (Get-EmulatorStats).tokensIssued | Should -Be $tokensBefore
+    }
+}
