@@ -196,7 +196,7 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         ["Connect-CsGraph/PassThru"] = "switch",
         ["Invoke-CsGraphParticipantInvite/Wait"] = "switch",
         // Free text that Graph takes as it is and documents no limit for: nothing the module could check early.
-        // (Known gap: oversized values go to the service, which answers 400; see docs/README-resilience.md.)
+        // (Known gap: oversized values go to the service, which answers 400; see README.md, "Faults, throttling and secrets".)
         ["New-CsGraphCall/ThreadId"] = "free text (Teams thread ids have several shapes)",
         ["New-CsGraphCall/MessageId"] = "free text",
         ["New-CsGraphCall/Subject"] = "free text",
