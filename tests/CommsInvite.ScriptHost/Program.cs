@@ -60,7 +60,9 @@ try
     ps.AddCommand("Out-Default");
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; ps.BeginStop(null, null); };
     ps.Invoke();
-    bool failed = ps.HadErrors;
+    // HadErrors also counts errors the script chose to silence (-ErrorAction SilentlyContinue); only the
+    // errors that reached the error stream make the run fail.
+    bool failed = ps.Streams.Error.Count > 0;
     foreach (ErrorRecord error in ps.Streams.Error)
     {
         Console.Error.WriteLine($"ERROR [{error.FullyQualifiedErrorId}] ({error.CategoryInfo.Category}): {error}");
