@@ -4,56 +4,14 @@
 # Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
 
 BeforeAll {
-    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
-    $script:ManifestPath = Get-ChildItem -Path (Join-Path $RepoRoot 'out/CommsInvite') -Filter 'CommsInvite.psd1' -Recurse -ErrorAction SilentlyContinue |
-        Sort-Object -Property { [version]$_.Directory.Name } -Descending |
-        Select-Object -First 1 -ExpandProperty FullName
-    if (-not $ManifestPath) {
-        throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
-    }
-
-    $emulatorDll = Get-ChildItem -Path (Join-Path $RepoRoot 'src/CommsInvite.Emulator/bin') -Filter 'CommsInvite.Emulator.dll' -Recurse -ErrorAction SilentlyContinue |
-        Where-Object { $_.Directory.Name -ne 'ref' } |
-        Sort-Object -Property LastWriteTimeUtc -Descending |
-        Select-Object -First 1 -ExpandProperty FullName
-    if (-not $emulatorDll) {
-        throw "The emulator is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
-    }
-
-    # The emulator writes its connection file (endpoints, dev client id and secret, TLS thumbprint) and serves
-    # until it is stopped.
-    $script:TempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.Pester." + [guid]::NewGuid().ToString('N'))
-    $null = New-Item -ItemType Directory -Path $TempFolder
-    $script:ConnectionFile = Join-Path $TempFolder 'emulator.json'
-    $startArguments = @{
-        FilePath               = 'dotnet'
-        ArgumentList           = @($emulatorDll, '--port', '0', '--connection-file', $ConnectionFile, '--answer-delay-ms', '200')
-        PassThru               = $true
-        RedirectStandardOutput = (Join-Path $TempFolder 'emulator.out.txt')
-        RedirectStandardError  = (Join-Path $TempFolder 'emulator.err.txt')
-        NoNewWindow            = $true
-    }
-    $script:EmulatorProcess = Start-Process @startArguments
-
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    $script:Connection = $null
-    while (-not $Connection) {
-        if ($EmulatorProcess.HasExited) {
-            throw "The emulator exited ($($EmulatorProcess.ExitCode)): $(Get-Content -Raw (Join-Path $TempFolder 'emulator.err.txt'))"
-        }
-        if ([DateTime]::UtcNow -gt $deadline) {
-            throw 'The emulator did not write its connection file within 60 s.'
-        }
-        if (Test-Path -LiteralPath $ConnectionFile) {
-            try {
-                $script:Connection = Get-Content -LiteralPath $ConnectionFile -Raw | ConvertFrom-Json
-            }
-            catch {
-                # Still being written.
-            }
-        }
-        if (-not $Connection) { Start-Sleep -Milliseconds 100 }
-    }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:RepoRoot = Get-TestRepoRoot
+    $script:ManifestPath = Get-TestModuleManifest -RepoRoot $RepoRoot
+    $emulator = Start-TestEmulator -RepoRoot $RepoRoot -Name 'Pester' -ArgumentList @('--answer-delay-ms', '200')
+    $script:EmulatorProcess = $emulator.Process
+    $script:TempFolder = $emulator.TempFolder
+    $script:ConnectionFile = $emulator.ConnectionFile
+    $script:Connection = $emulator.Connection
 
     # Seeded in the emulator (CONTRACTS.md): the seeds' users, more users, and one who always declines.
     $script:Users = @(
@@ -101,13 +59,7 @@ BeforeAll {
 AfterAll {
     Disconnect-CsGraph -ErrorAction SilentlyContinue
     Remove-Module -Name CommsInvite -ErrorAction SilentlyContinue
-    if ($EmulatorProcess -and -not $EmulatorProcess.HasExited) {
-        Stop-Process -Id $EmulatorProcess.Id -Force -ErrorAction SilentlyContinue
-        $EmulatorProcess.WaitForExit(10000) | Out-Null
-    }
-    if ($TempFolder -and (Test-Path -LiteralPath $TempFolder)) {
-        Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
-    }
+    Stop-TestEmulator -Process $EmulatorProcess -TempFolder $TempFolder
 }
 
 Describe 'The module' {

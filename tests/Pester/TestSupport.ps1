@@ -1,0 +1,82 @@
+# Shared set-up for the Pester suites: find the built module and emulator, start the emulator on a free port and
+# wait for its connection file, and stop it again. Dot-source it in a BeforeAll block:
+#   . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+
+function Get-TestRepoRoot {
+    (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+}
+
+function Get-TestModuleManifest([string]$RepoRoot) {
+    $manifest = Get-ChildItem -Path (Join-Path $RepoRoot 'out/CommsInvite') -Filter 'CommsInvite.psd1' -Recurse -ErrorAction SilentlyContinue |
+        Sort-Object -Property { [version]$_.Directory.Name } -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $manifest) {
+        throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+    $manifest
+}
+
+# Starts the built emulator (`--port 0 --connection-file ...` plus $ArgumentList) in a new temporary folder and
+# returns Process, TempFolder, ConnectionFile and Connection (the parsed connection file) once it is serving.
+function Start-TestEmulator([string]$RepoRoot, [string]$Name, [string[]]$ArgumentList = @()) {
+    $emulatorDll = Get-ChildItem -Path (Join-Path $RepoRoot 'src/CommsInvite.Emulator/bin') -Filter 'CommsInvite.Emulator.dll' -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -ne 'ref' } |
+        Sort-Object -Property LastWriteTimeUtc -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+    if (-not $emulatorDll) {
+        throw "The emulator is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
+    }
+
+    # The emulator writes its connection file (endpoints, dev client id and secret, TLS thumbprint) and serves
+    # until it is stopped.
+    $tempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.$Name." + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $tempFolder
+    $connectionFile = Join-Path $tempFolder 'emulator.json'
+    $startArguments = @{
+        FilePath               = 'dotnet'
+        ArgumentList           = @($emulatorDll, '--port', '0', '--connection-file', $connectionFile) + $ArgumentList
+        PassThru               = $true
+        RedirectStandardOutput = (Join-Path $tempFolder 'emulator.out.txt')
+        RedirectStandardError  = (Join-Path $tempFolder 'emulator.err.txt')
+        NoNewWindow            = $true
+    }
+    $process = Start-Process @startArguments
+
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    $connection = $null
+    while (-not $connection) {
+        if ($process.HasExited) {
+            throw "The emulator exited ($($process.ExitCode)): $(Get-Content -Raw (Join-Path $tempFolder 'emulator.err.txt'))"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            throw 'The emulator did not write its connection file within 60 s.'
+        }
+        if (Test-Path -LiteralPath $connectionFile) {
+            try {
+                $connection = Get-Content -LiteralPath $connectionFile -Raw | ConvertFrom-Json
+            }
+            catch {
+                # Still being written.
+            }
+        }
+        if (-not $connection) { Start-Sleep -Milliseconds 100 }
+    }
+
+    [pscustomobject]@{
+        Process        = $process
+        TempFolder     = $tempFolder
+        ConnectionFile = $connectionFile
+        Connection     = $connection
+    }
+}
+
+# Stops the emulator process and removes the temporary folder; safe when either is already gone.
+function Stop-TestEmulator($Process, [string]$TempFolder) {
+    if ($Process -and -not $Process.HasExited) {
+        Stop-Process -Id $Process.Id -Force -ErrorAction SilentlyContinue
+        $Process.WaitForExit(10000) | Out-Null
+    }
+    if ($TempFolder -and (Test-Path -LiteralPath $TempFolder)) {
+        Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
