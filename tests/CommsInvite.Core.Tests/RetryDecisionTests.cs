@@ -2,6 +2,8 @@ using System;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
 using CommsInvite.Core.Http;
 using Xunit;
 
@@ -114,7 +116,7 @@ public sealed class RetryDecisionTests
         var attempt = new GraphHttpClient.AttemptResult
         {
             Status = HttpStatusCode.NotFound,
-            Body = "{\"error\":{\"code\":\"8522\",\"message\":\"Call not found.\",\"innerError\":{\"request-id\":\"r-1\",\"client-request-id\":\"c-1\",\"date\":\"2026-11-23T12:00:00Z\"}}}",
+            Body = System.Text.Encoding.UTF8.GetBytes("{\"error\":{\"code\":\"8522\",\"message\":\"Call not found.\",\"innerError\":{\"request-id\":\"r-1\",\"client-request-id\":\"c-1\",\"date\":\"2026-11-23T12:00:00Z\"}}}"),
         };
 
         var error = GraphHttpClient.ToException(request, attempt, "c-1");
@@ -133,7 +135,7 @@ public sealed class RetryDecisionTests
     public void Non_json_error_body_still_gives_status_and_request_id()
     {
         var request = new GraphRequest(HttpMethod.Get, new Uri("https://graph.microsoft.com/v1.0/x"), RequestSafety.Idempotent);
-        var attempt = new GraphHttpClient.AttemptResult { Status = HttpStatusCode.BadGateway, Body = "<html>bad gateway</html>", RequestId = "hdr-req" };
+        var attempt = new GraphHttpClient.AttemptResult { Status = HttpStatusCode.BadGateway, Body = System.Text.Encoding.UTF8.GetBytes("<html>bad gateway</html>"), RequestId = "hdr-req" };
         var error = GraphHttpClient.ToException(request, attempt, "c-2");
         Assert.Equal("hdr-req", error.RequestId);
         Assert.Null(error.GraphCode);
@@ -144,12 +146,87 @@ public sealed class RetryDecisionTests
 public sealed class PipelineTests
 {
     [Fact]
-    public void Graph_core_pipeline_keeps_its_middleware_but_not_its_retry_handler()
+    public void Graph_core_pipeline_keeps_its_telemetry_handler_only()
     {
         var handlers = GraphHttpClient.CreateHandlers();
         var names = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(handlers, h => h.GetType().Name));
-        Assert.DoesNotContain("RetryHandler", names);
-        Assert.Contains("RedirectHandler", names);
-        Assert.True(names.Count >= 3, string.Join(", ", names));
+        Assert.Equal(new[] { "GraphTelemetryHandler" }, names);
+        Assert.Equal("CommsInvite", GraphHttpClient.UserAgent.Product!.Name);
+        Assert.Matches(@"^\d+\.\d+\.\d+$", GraphHttpClient.UserAgent.Product.Version);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"a\"}", true)]
+    [InlineData("  [1, 2, {\"x\": null}]\n", true)]
+    [InlineData("{\"id\":\"a\"", false)]
+    [InlineData("{\"id\":\"a\"} trailing", false)]
+    [InlineData("<html>bad gateway</html>", false)]
+    public void Success_bodies_are_checked_as_one_complete_json_value(string body, bool valid)
+    {
+        Assert.Equal(valid, GraphHttpClient.IsJson(System.Text.Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData(" \r\n\t", false)]
+    [InlineData(" {}", true)]
+    public void Whitespace_only_bodies_count_as_empty(string body, bool hasContent)
+    {
+        Assert.Equal(hasContent, GraphHttpClient.HasContent(System.Text.Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
+    public void Client_request_ids_are_distinct_version_4_guids()
+    {
+        var ids = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(System.Linq.Enumerable.Range(0, 10_000), _ => ClientRequestIds.Next()));
+        Assert.Equal(ids.Count, new System.Collections.Generic.HashSet<string>(ids).Count);
+        foreach (var id in ids)
+        {
+            Assert.True(Guid.TryParseExact(id, "D", out var parsed), id);
+            Assert.Equal('4', id[14]);
+            Assert.NotEqual(Guid.Empty, parsed);
+        }
+    }
+}
+
+public sealed class AttemptDeadlineTests
+{
+    [Fact]
+    public async Task Attempts_in_one_window_share_a_token_that_fires_after_the_timeout_and_not_before()
+    {
+        var deadlines = new AttemptDeadlines(TimeSpan.FromMilliseconds(320));
+        Assert.Equal(TimeSpan.FromMilliseconds(20), deadlines.WindowLength);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var token = deadlines.Current();
+        Assert.True(token.CanBeCanceled);
+        var fired = new TaskCompletionSource<TimeSpan>();
+        using var registration = token.Register(() => fired.TrySetResult(started.Elapsed));
+
+        var elapsed = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(320), $"fired after {elapsed.TotalMilliseconds} ms");
+
+        // A later window gets a fresh token, not the cancelled one.
+        Assert.False(deadlines.Current().IsCancellationRequested);
+    }
+
+    [Fact]
+    public void Tokens_are_shared_within_a_window_and_renewed_after_it()
+    {
+        var deadlines = new AttemptDeadlines(TimeSpan.FromSeconds(100));
+        Assert.Equal(TimeSpan.FromSeconds(1), deadlines.WindowLength);
+        var first = deadlines.Current();
+        var again = deadlines.Current();
+        Assert.Equal(first, again);
+        Thread.Sleep(1100);
+        Assert.NotEqual(first, deadlines.Current());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(30L * 24 * 3600 * 1000)]
+    public void Infinite_or_unrepresentable_timeouts_never_cancel(long milliseconds)
+    {
+        var deadlines = new AttemptDeadlines(TimeSpan.FromMilliseconds(milliseconds));
+        Assert.False(deadlines.Current().CanBeCanceled);
     }
 }

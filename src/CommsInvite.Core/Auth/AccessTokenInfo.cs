@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http.Headers;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace CommsInvite.Core.Auth;
@@ -15,11 +16,16 @@ internal sealed class AccessTokenInfo
         Roles = ReadRoles(token);
     }
 
+    private AuthenticationHeaderValue? _authorizationHeader;
+
     public string Token { get; }
 
     public DateTimeOffset ExpiresOn { get; }
 
     public IReadOnlyList<string> Roles { get; }
+
+    /// <summary>"Bearer &lt;token&gt;", built once per token and shared by every request that sends it.</summary>
+    public AuthenticationHeaderValue AuthorizationHeader => _authorizationHeader ??= new AuthenticationHeaderValue("Bearer", Token);
 
     public override string ToString() => $"access token (expires {ExpiresOn:u})";
 

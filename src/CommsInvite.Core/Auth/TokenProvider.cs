@@ -10,6 +10,9 @@ namespace CommsInvite.Core.Auth;
 internal interface ITokenSource
 {
     Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken);
+
+    /// <summary>The cached token when it is good for a while yet: the per-request path, with no async call.</summary>
+    bool TryGetCurrent(out AccessTokenInfo token);
 }
 
 /// <summary>
@@ -51,6 +54,19 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             default:
                 throw new CommsValidationException(ErrorIds.InvalidArgument, "Credential", "Unsupported credential type.");
         }
+    }
+
+    public bool TryGetCurrent(out AccessTokenInfo token)
+    {
+        var current = _current;
+        if (current is not null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+        {
+            token = current;
+            return true;
+        }
+
+        token = null!;
+        return false;
     }
 
     public async Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)

@@ -42,8 +42,15 @@ internal sealed class GraphRequest
 /// <summary>A successful (2xx) response, fully read.</summary>
 internal sealed class GraphResponse
 {
+    private string? _body;
+
     public HttpStatusCode StatusCode { get; init; }
-    public string Body { get; init; } = string.Empty;
+
+    /// <summary>The body as UTF-8 bytes (without a byte-order mark): what the JSON reader reads directly.</summary>
+    public byte[] Content { get; init; } = Array.Empty<byte>();
+
+    /// <summary>The body as text, decoded only when someone asks (most callers only deserialize).</summary>
+    public string Body => _body ??= Encoding.UTF8.GetString(Content);
     public Uri? Location { get; init; }
     public string? RequestId { get; init; }
     public string? ClientRequestId { get; init; }
@@ -53,12 +60,16 @@ internal sealed class GraphResponse
     public TimeSpan? RetryAfter { get; init; }
 
     public T Read<T>()
+        where T : class =>
+        Parse(content => JsonSerializer.Deserialize<T>(new ReadOnlySpan<byte>(content), GraphJson.Options));
+
+    /// <summary>Reads the body with <paramref name="parse"/>; malformed JSON becomes an InvalidResponse error.</summary>
+    public T Parse<T>(Func<byte[], T?> parse)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(Body, GraphJson.Options)
-                ?? throw new JsonException("The body is empty.");
+            return parse(Content) ?? throw new JsonException("The body is empty.");
         }
         catch (JsonException ex)
         {
@@ -113,6 +124,8 @@ internal sealed class GraphHttpClient : IDisposable
     private readonly ITokenSource _tokens;
     private readonly RetryPolicy _policy;
     private readonly ILogSink _log;
+    private readonly bool _logging;
+    private readonly AttemptDeadlines _deadlines;
     private readonly TimeSpan _attemptTimeout;
     private readonly Random _random = new();
     private readonly object _randomLock = new();
@@ -124,6 +137,8 @@ internal sealed class GraphHttpClient : IDisposable
         _policy = policy;
         _attemptTimeout = attemptTimeout;
         _log = log;
+        _logging = !ReferenceEquals(log, NullLogSink.Instance);
+        _deadlines = new AttemptDeadlines(attemptTimeout);
     }
 
     public RequestStatistics Statistics { get; } = new();
@@ -134,43 +149,67 @@ internal sealed class GraphHttpClient : IDisposable
         var handlers = CreateHandlers();
         var client = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, finalHandler, true);
         client.Timeout = Timeout.InfiniteTimeSpan;
+        client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
         return client;
     }
 
-    /// <summary>Graph.Core's default middleware without its RetryHandler (ours decides what may be re-sent).</summary>
+    /// <summary>
+    /// Of Graph.Core's default middleware, the one handler this client needs: GraphTelemetryHandler (the SdkVersion
+    /// header Graph's support reads). The others are left out on purpose, each being an async hop on every request:
+    /// RetryHandler, because ours decides what may be re-sent (an invite must never go twice); RedirectHandler,
+    /// because the calls and provisioning endpoints do not redirect (a 3xx surfaces as an error instead of being
+    /// followed with the bearer token); UserAgentHandler, because the client names itself (CommsInvite/version);
+    /// and the handlers that act only on request options this client never sets (header and body inspection, the
+    /// "/users/TokenToReplace" rewriter, the decoder of Kiota-escaped query names).
+    /// </summary>
     internal static IList<DelegatingHandler> CreateHandlers() =>
         GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
-            .Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)
+            .Where(h => h is GraphTelemetryHandler)
             .ToList();
+
+    /// <summary>"CommsInvite/1.2.3": how the service's logs tell this client's requests from others'.</summary>
+    internal static ProductInfoHeaderValue UserAgent { get; } = new(
+        "CommsInvite",
+        typeof(GraphHttpClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
 
     public async Task<GraphResponse> SendAsync(GraphRequest request, CancellationToken cancellationToken)
     {
         Statistics.Request();
-        var started = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         var retries = 0;
         var refreshedAfter401 = false;
-        string? bodyText = request.Body is null ? null : request.Body as string ?? JsonSerializer.Serialize(request.Body, request.Body.GetType(), GraphJson.Options);
+        var bodyBytes = request.Body switch
+        {
+            null => null,
+            string text => Encoding.UTF8.GetBytes(text),
+            byte[] utf8 => utf8,
+            var body => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), GraphJson.Options),
+        };
 
         // One client-request-id per logical request: its retries share it, so the service's logs tie them together.
-        var clientRequestId = Guid.NewGuid().ToString();
+        var clientRequestId = ClientRequestIds.Next();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var attemptWatch = Stopwatch.StartNew();
+            var attemptStarted = Stopwatch.GetTimestamp();
             Statistics.Attempt();
 
             AttemptResult attempt;
             try
             {
-                var token = await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
-                attempt = await SendOnceAsync(request, bodyText, token.Token, clientRequestId, cancellationToken).ConfigureAwait(false);
+                if (!_tokens.TryGetCurrent(out var token))
+                {
+                    token = await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                attempt = await SendOnceAsync(request, bodyBytes, token, clientRequestId, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
 
-            var elapsed = attemptWatch.Elapsed;
+            var elapsed = ElapsedSince(attemptStarted);
             var succeeded = attempt.Status is { } status2xx && (int)status2xx is >= 200 and < 300;
             if (succeeded && attempt.Exception is not null && request.Safety == RequestSafety.NotIdempotent)
             {
@@ -180,7 +219,6 @@ internal sealed class GraphHttpClient : IDisposable
                 return new GraphResponse
                 {
                     StatusCode = attempt.Status.Value,
-                    Body = string.Empty,
                     Location = attempt.Location,
                     RequestId = attempt.RequestId,
                     ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
@@ -190,11 +228,16 @@ internal sealed class GraphHttpClient : IDisposable
 
             if (attempt.Exception is null && attempt.Status is { } okStatus && (int)okStatus is >= 200 and < 300)
             {
-                _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)okStatus} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+                if (_logging)
+                {
+                    // Formatted only for a real sink: this line is written for every successful request.
+                    _log.Verbose($"{request.Method} {PathOf(request.Uri)} -> {(int)okStatus} in {elapsed.TotalMilliseconds:F0} ms (request-id {attempt.RequestId ?? "-"}, client-request-id {clientRequestId}).");
+                }
+
                 return new GraphResponse
                 {
                     StatusCode = okStatus,
-                    Body = attempt.Body ?? string.Empty,
+                    Content = attempt.Body ?? Array.Empty<byte>(),
                     Location = attempt.Location,
                     RequestId = attempt.RequestId,
                     ClientRequestId = attempt.ClientRequestId ?? clientRequestId,
@@ -263,7 +306,7 @@ internal sealed class GraphHttpClient : IDisposable
                 }
             }
 
-            if (started.Elapsed + delay > _policy.MaxTotalTime)
+            if (ElapsedSince(started) + delay > _policy.MaxTotalTime)
             {
                 _log.Debug($"{request.Method} {PathOf(request.Uri)}: waiting {delay.TotalSeconds:F1} s more would pass MaxTotalTime {_policy.MaxTotalTime}; giving up.");
                 throw error;
@@ -278,35 +321,38 @@ internal sealed class GraphHttpClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<AttemptResult> SendOnceAsync(GraphRequest request, string? bodyText, string token, string clientRequestId, CancellationToken cancellationToken)
+    private static TimeSpan ElapsedSince(long timestamp) =>
+        TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+
+    private async Task<AttemptResult> SendOnceAsync(GraphRequest request, byte[]? bodyBytes, AccessTokenInfo token, string clientRequestId, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(request.Method, request.Uri);
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        message.Headers.Authorization = token.AuthorizationHeader;
         message.Headers.TryAddWithoutValidation("client-request-id", clientRequestId);
         message.Headers.TryAddWithoutValidation("return-client-request-id", "true");
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (bodyText is not null)
+        if (bodyBytes is not null)
         {
-            message.Content = new StringContent(bodyText, Encoding.UTF8);
+            message.Content = new ByteArrayContent(bodyBytes);
             message.Content.Headers.ContentType = JsonType;
         }
 
-        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attemptTimeout.CancelAfter(_attemptTimeout);
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadlines.Current());
         try
         {
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
-            string? body = null;
+            byte[]? body = null;
             Exception? bodyError = null;
             try
             {
-                body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                body = response.Content is null ? Array.Empty<byte>() : WithoutByteOrderMark(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
             }
             catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
             {
                 bodyError = ex;
             }
 
+            var success = (int)response.StatusCode is >= 200 and < 300;
             var result = new AttemptResult
             {
                 Status = response.StatusCode,
@@ -316,8 +362,11 @@ internal sealed class GraphHttpClient : IDisposable
                 Location = response.Headers.Location is { } location
                     ? (location.IsAbsoluteUri ? location : new Uri(request.Uri, location))
                     : null,
-                Date = response.Headers.Date,
-                RetryAfter = ReadRetryAfter(response),
+
+                // The Date header only goes into error reports; parsing it on every success is wasted work.
+                Date = success ? null : response.Headers.Date,
+                // Retry-After matters on 202 ("not yet"), 429 and 5xx; a 200 or 201 carrying one would change nothing.
+                RetryAfter = response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.NoContent ? null : ReadRetryAfter(response),
             };
 
             if (bodyError is not null)
@@ -325,10 +374,11 @@ internal sealed class GraphHttpClient : IDisposable
                 // The status line arrived, so the service saw the request; a broken body is a failed read, not a lost request.
                 result.Exception = bodyError;
             }
-            else if ((int)response.StatusCode is >= 200 and < 300 && !string.IsNullOrWhiteSpace(body) && !IsJson(body!))
+            else if (success && request.Safety == RequestSafety.Idempotent && HasContent(body) && !IsJson(body!))
             {
-                // A truncated or non-JSON success body is as good as no answer: GETs are read again.
-                result.Exception = new System.IO.InvalidDataException($"The {(int)response.StatusCode} response body is not valid JSON ({body!.Length} characters).");
+                // A truncated or non-JSON success body is as good as no answer: GETs are read again. (A POST's body
+                // is not re-read whatever it holds, so its check is left to the caller's parse of it.)
+                result.Exception = new System.IO.InvalidDataException($"The {(int)response.StatusCode} response body is not valid JSON ({body!.Length} bytes).");
             }
 
             return result;
@@ -343,18 +393,45 @@ internal sealed class GraphHttpClient : IDisposable
         }
     }
 
-    private static bool IsJson(string body)
+    /// <summary>Whether the body is one complete JSON value: a forward-only scan, no document built.</summary>
+    internal static bool IsJson(byte[] body)
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
-            return true;
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            while (reader.Read())
+            {
+            }
+
+            return reader.BytesConsumed > 0;
         }
         catch (JsonException)
         {
             return false;
         }
     }
+
+    /// <summary>Anything but JSON whitespace.</summary>
+    internal static bool HasContent(byte[]? body)
+    {
+        if (body is null)
+        {
+            return false;
+        }
+
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static byte[] WithoutByteOrderMark(byte[] body) =>
+        body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF ? body.Skip(3).ToArray() : body;
 
     private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
     {
@@ -404,11 +481,11 @@ internal sealed class GraphHttpClient : IDisposable
 
         var status = attempt.Status.Value;
         GraphErrorBody? error = null;
-        if (!string.IsNullOrWhiteSpace(attempt.Body))
+        if (HasContent(attempt.Body))
         {
             try
             {
-                error = JsonSerializer.Deserialize<GraphErrorEnvelope>(attempt.Body!, GraphJson.Options)?.Error;
+                error = JsonSerializer.Deserialize<GraphErrorEnvelope>(new ReadOnlySpan<byte>(attempt.Body), GraphJson.Options)?.Error;
             }
             catch (JsonException)
             {
@@ -484,7 +561,7 @@ internal sealed class GraphHttpClient : IDisposable
     internal sealed class AttemptResult
     {
         public HttpStatusCode? Status { get; set; }
-        public string? Body { get; set; }
+        public byte[]? Body { get; set; }
         public string? RequestId { get; set; }
         public string? ClientRequestId { get; set; }
         public Uri? Location { get; set; }
