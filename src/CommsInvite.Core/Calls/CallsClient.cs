@@ -105,7 +105,7 @@ public sealed class CallsClient
         callId = InputRules.RequireCallId(callId);
         apiVersion = GraphApiVersion.Normalize(apiVersion);
         var response = await _connection.Http.SendAsync(
-            new GraphRequest(HttpMethod.Get, new Uri(CallUri(apiVersion, callId).AbsoluteUri + "/participants"), RequestSafety.Idempotent) { Target = callId },
+            new GraphRequest(HttpMethod.Get, CallUri(apiVersion, callId, "/participants"), RequestSafety.Idempotent) { Target = callId },
             cancellationToken).ConfigureAwait(false);
         var participants = response.Read<GraphCollection<Participant>>().Value;
         foreach (var participant in participants)
@@ -128,7 +128,7 @@ public sealed class CallsClient
         try
         {
             var response = await _connection.Http.SendAsync(
-                new GraphRequest(HttpMethod.Get, new Uri(CallUri(apiVersion, callId).AbsoluteUri + "/operations/" + Uri.EscapeDataString(operationId)), RequestSafety.Idempotent) { Target = operationId },
+                new GraphRequest(HttpMethod.Get, CallUri(apiVersion, callId, "/operations/" + Uri.EscapeDataString(operationId)), RequestSafety.Idempotent) { Target = operationId },
                 cancellationToken).ConfigureAwait(false);
             var operation = response.Read<InviteParticipantsOperation>();
             operation.CallId = callId;
@@ -159,11 +159,11 @@ public sealed class CallsClient
         var clientContext = request.ClientContext!;
         var requested = request.Participants.ToList();
         var pending = requested;
-        var uri = new Uri(CallUri(apiVersion, callId).AbsoluteUri + "/participants/invite");
+        var uri = CallUri(apiVersion, callId, "/participants/invite");
 
         for (var round = 0; ; round++)
         {
-            var body = new InviteParticipantsBody { Participants = pending, ClientContext = clientContext };
+            var body = InviteWire.WriteBody(pending, clientContext);
             GraphServiceException? ambiguity;
             try
             {
@@ -209,7 +209,8 @@ public sealed class CallsClient
     {
         try
         {
-            var operation = response.Read<InviteParticipantsOperation>();
+            var operation = response.Parse(content => InviteWire.ReadOperationHead(content));
+            operation.Participants = requested.ToList();
             operation.Location = response.Location?.AbsoluteUri;
             if (string.IsNullOrEmpty(operation.Id) && response.Location is not null)
             {
@@ -254,6 +255,6 @@ public sealed class CallsClient
 
     private static string LastSegment(Uri uri) => uri.Segments.Length == 0 ? string.Empty : Uri.UnescapeDataString(uri.Segments[uri.Segments.Length - 1].TrimEnd('/'));
 
-    private Uri CallUri(string apiVersion, string callId) =>
-        _connection.GraphUri(apiVersion, "communications/calls/" + Uri.EscapeDataString(callId));
+    private Uri CallUri(string apiVersion, string callId, string suffix = "") =>
+        _connection.GraphUri(apiVersion, "communications/calls/" + Uri.EscapeDataString(callId) + suffix);
 }

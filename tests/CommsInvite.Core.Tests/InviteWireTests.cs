@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+using CommsInvite.Core;
+using CommsInvite.Core.Calls;
+using CommsInvite.Core.Models;
+using Xunit;
+
+namespace CommsInvite.Core.Tests;
+
+public sealed class InviteWireTests
+{
+    public static IEnumerable<object[]> Bodies()
+    {
+        yield return new object[] { new[] { InvitationParticipants.User("278405a3-f568-4b3e-b684-009193463064") }, "f2fa86af-3c51-4bc2-8fc0-475452d9764f" };
+        yield return new object[] { new[] { InvitationParticipants.User("278405a3-f568-4b3e-b684-009193463064", "72f988bf-86f1-41af-91ab-2d7cd011db47") }, "ctx" };
+        yield return new object[] { new[] { InvitationParticipants.Phone("+12345678901") }, "ctx" };
+        yield return new object[] { new[] { InvitationParticipants.Application("8f3c0a2e-5b7d-4e1a-9c6f-2d4b8e0a1c37", "Bot <&> \"quoted\" é") }, "ctx with \"quotes\" and \\ and \u2028" };
+
+        var everything = new InvitationParticipantInfo
+        {
+            ODataType = null,
+            ReplacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db",
+            EndpointType = "default",
+            Id = "participant-1",
+            Hidden = true,
+            ParticipantId = "p-1",
+            RemoveFromDefaultAudioRoutingGroup = false,
+            Identity = new IdentitySet
+            {
+                ODataType = "#microsoft.graph.identitySet",
+                User = new GraphIdentity { ODataType = "#microsoft.graph.identity", Id = "u", DisplayName = "Ünïcode ✓", IdentityProvider = "AAD", TenantId = "t" },
+                Application = new GraphIdentity { Id = "a" },
+                ApplicationInstance = new GraphIdentity { Id = "ai" },
+                Phone = new GraphIdentity { Id = "+1" },
+                Guest = new GraphIdentity { Id = "g" },
+                Device = new GraphIdentity { Id = "d" },
+                Encrypted = new GraphIdentity { Id = "e" },
+                OnPremises = new GraphIdentity { Id = "o" },
+            },
+        };
+        yield return new object[] { new[] { everything }, "all fields" };
+        yield return new object[] { new[] { InvitationParticipants.User("0fe0623f-d628-42ed-b4bd-8ac290072cc5"), InvitationParticipants.Phone("+12345678901"), InvitationParticipants.ApplicationInstance("8f3c0a2e-5b7d-4e1a-9c6f-2d4b8e0a1c37") }, "three" };
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void The_body_is_byte_for_byte_what_the_serializer_writes(InvitationParticipantInfo[] participants, string clientContext)
+    {
+        var expected = JsonSerializer.SerializeToUtf8Bytes(new InviteParticipantsBody { Participants = participants, ClientContext = clientContext }, GraphJson.Options);
+        var actual = InviteWire.WriteBody(participants, clientContext);
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(actual));
+    }
+
+    [Fact]
+    public void The_operation_head_is_read_and_the_participant_echo_skipped()
+    {
+        const string answer = """
+            {
+              "@odata.type": "#microsoft.graph.inviteParticipantsOperation",
+              "ID": "0fe0623f-d628-42ed-b4bd-8ac290072cc5",
+              "Status": "Failed",
+              "clientContext": "f2fa86af-3c51-4bc2-8fc0-475452d9764f",
+              "resultInfo": { "@odata.type": "#microsoft.graph.resultInfo", "code": 403, "subcode": 7505, "message": "Declined.", "extra": [1, {"a": null}] },
+              "participants": [ { "endpointType": null, "id": null, "identity": { "user": { "id": "u", "tenantId": "t" }, "phone": null } } ],
+              "unknownFutureProperty": { "nested": [true, false] }
+            }
+            """;
+        var operation = InviteWire.ReadOperationHead(Encoding.UTF8.GetBytes(answer));
+        Assert.Equal("#microsoft.graph.inviteParticipantsOperation", operation.ODataType);
+        Assert.Equal("0fe0623f-d628-42ed-b4bd-8ac290072cc5", operation.Id);
+        Assert.Equal(OperationStatus.Failed, operation.Status);
+        Assert.Equal("f2fa86af-3c51-4bc2-8fc0-475452d9764f", operation.ClientContext);
+        Assert.NotNull(operation.ResultInfo);
+        Assert.Equal(403, operation.ResultInfo!.Code);
+        Assert.Equal(7505, operation.ResultInfo.Subcode);
+        Assert.Equal("Declined.", operation.ResultInfo.Message);
+        Assert.Empty(operation.Participants);
+    }
+
+    [Fact]
+    public void Nulls_read_as_absent()
+    {
+        var operation = InviteWire.ReadOperationHead("""{"id":null,"status":null,"clientContext":null,"resultInfo":null}"""u8.ToArray());
+        Assert.Null(operation.Id);
+        Assert.Equal(OperationStatus.Unknown, operation.Status);
+        Assert.Null(operation.ResultInfo);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("{\"id\":\"a\"")]
+    [InlineData("{\"id\":\"a\"} {}")]
+    [InlineData("{\"id\":42}")]
+    [InlineData("{\"resultInfo\":{\"code\":\"x\"}}")]
+    [InlineData("{\"resultInfo\":7}")]
+    [InlineData("<html>502</html>")]
+    public void Malformed_answers_are_json_errors(string answer)
+    {
+        Assert.ThrowsAny<JsonException>(() => InviteWire.ReadOperationHead(Encoding.UTF8.GetBytes(answer)));
+    }
+}
