@@ -30,7 +30,7 @@ internal sealed record InviteTarget(string CallId, string UserId, string ClientC
                     ["identity"] = new Dictionary<string, object>
                     {
                         ["@odata.type"] = "#microsoft.graph.identitySet",
-                        ["user"] = new Dictionary<string, object> { ["@odata.type"] = "#microsoft.graph.identity", ["id"] = userId },
+                        ["user"] = new Dictionary<string, object> { ["@odata.type"] = "#microsoft.graph.identity", ["id"] = userId, ["identityProvider"] = "AAD" },
                     },
                 },
             },
@@ -112,7 +112,13 @@ internal sealed class GraphSdkInviter : IInviter
         {
             Participants = new List<SdkModels.InvitationParticipantInfo>
             {
-                new() { Identity = new SdkModels.IdentitySet { User = new SdkModels.Identity { Id = target.UserId } } },
+                new()
+                {
+                    Identity = new SdkModels.IdentitySet
+                    {
+                        User = new SdkModels.Identity { Id = target.UserId, AdditionalData = new Dictionary<string, object> { ["identityProvider"] = "AAD" } },
+                    },
+                },
             },
             ClientContext = target.ClientContext,
         };
@@ -170,7 +176,7 @@ internal sealed class GraphSdkInviter : IInviter
 /// <summary>
 /// The floor: one HttpClient POST of a body serialised beforehand, with a token fetched beforehand. With
 /// <c>graphPipeline</c> (diagnostics only) the same POST goes through the Graph.Core middleware that CommsInvite's
-/// core uses (the default handlers minus RetryHandler), to tell the pipeline's cost from the core's own code.
+/// core keeps (GraphTelemetryHandler), to tell the pipeline's cost from the core's own code.
 /// </summary>
 internal sealed class RawHttpInviter : IInviter
 {
@@ -193,7 +199,7 @@ internal sealed class RawHttpInviter : IInviter
     {
         var http = graphPipeline
             ? GraphClientFactory.Create(
-                GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions()).Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler).ToList(),
+                GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions()).Where(IsKeptByCore).ToList(),
                 "v1.0", GraphClientFactory.Global_Cloud, null,
                 Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_PIPELINE_HANDLER") == "HttpClientHandler" ? harness.CreatePinnedHttpClientHandler() : harness.CreatePinnedHandler(), true)
             : new HttpClient(harness.CreatePinnedHandler());
@@ -203,8 +209,11 @@ internal sealed class RawHttpInviter : IInviter
 
     public string Key => _graphPipeline ? "rawGraphPipeline" : "raw";
 
+    /// <summary>The Graph.Core handlers the core keeps (its GraphHttpClient.CreateHandlers, which is internal).</summary>
+    private static bool IsKeptByCore(DelegatingHandler handler) => handler is GraphTelemetryHandler;
+
     public string DisplayName => _graphPipeline
-        ? "pre-serialised POST through Graph.Core middleware minus RetryHandler (diagnostic)"
+        ? "pre-serialised POST through the Graph.Core middleware the core keeps (diagnostic)"
         : "bare HttpClient POST (pre-serialised body, pre-fetched token)";
 
     public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
