@@ -155,6 +155,19 @@ public sealed class PipelineTests
         Assert.Matches(@"^\d+\.\d+\.\d+$", GraphHttpClient.UserAgent.Product.Version);
     }
 
+    [Fact]
+    public void Graph_core_headers_are_captured_once_from_its_own_handlers()
+    {
+        var headers = System.Linq.Enumerable.ToDictionary(GraphHttpClient.GraphHeaders, h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        Assert.StartsWith("graph-dotnet-core/", headers["SdkVersion"].Trim());
+        Assert.Contains("featureUsage=", headers["SdkVersion"]);
+        Assert.True(headers.ContainsKey("FeatureFlag"));
+        Assert.Contains("no-store", headers["Cache-Control"]);
+        Assert.StartsWith("CommsInvite/", headers["User-Agent"]);
+        Assert.False(headers.ContainsKey("client-request-id"));
+        Assert.Same(GraphHttpClient.GraphHeaders, GraphHttpClient.GraphHeaders);
+    }
+
     [Theory]
     [InlineData("{\"id\":\"a\"}", true)]
     [InlineData("  [1, 2, {\"x\": null}]\n", true)]

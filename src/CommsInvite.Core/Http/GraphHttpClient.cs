@@ -120,7 +120,7 @@ internal sealed class GraphHttpClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
-    private readonly HttpClient _http;
+    private readonly HttpMessageInvoker _http;
     private readonly ITokenSource _tokens;
     private readonly RetryPolicy _policy;
     private readonly ILogSink _log;
@@ -130,7 +130,7 @@ internal sealed class GraphHttpClient : IDisposable
     private readonly Random _random = new();
     private readonly object _randomLock = new();
 
-    public GraphHttpClient(HttpClient http, ITokenSource tokens, RetryPolicy policy, TimeSpan attemptTimeout, ILogSink log)
+    public GraphHttpClient(HttpMessageInvoker http, ITokenSource tokens, RetryPolicy policy, TimeSpan attemptTimeout, ILogSink log)
     {
         _http = http;
         _tokens = tokens;
@@ -143,19 +143,58 @@ internal sealed class GraphHttpClient : IDisposable
 
     public RequestStatistics Statistics { get; } = new();
 
-    /// <summary>Builds the HttpClient: Graph.Core's default handlers without RetryHandler, over the given final handler.</summary>
-    public static HttpClient CreateHttpClient(HttpMessageHandler finalHandler)
+    /// <summary>
+    /// The sender: Graph.Core's pipeline builder over the given final handler, with no per-request middleware (its
+    /// headers are added from <see cref="GraphHeaders"/>) and no HttpClient around it: HttpClient would link one more
+    /// cancellation source per request and buffer the body before we copy it again.
+    /// </summary>
+    public static HttpMessageInvoker CreateHttpClient(HttpMessageHandler finalHandler) =>
+        new(GraphClientFactory.CreatePipeline(Array.Empty<DelegatingHandler>(), finalHandler), disposeHandler: true);
+
+    /// <summary>
+    /// The headers Graph.Core puts on every request (SdkVersion from its telemetry handler, FeatureFlag and
+    /// Cache-Control from its client factory) plus our User-Agent, taken once by passing a request through Graph.Core's
+    /// own HttpClient and handlers into a handler that answers locally. They never change within a process, and
+    /// GraphTelemetryHandler rebuilds its header string (with reflection over an enum) on every request; capturing
+    /// them once keeps Graph.Core's exact values without that cost. client-request-id is ours, so it is not taken.
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> GraphHeaders => LazyGraphHeaders.Value;
+
+    private static readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> LazyGraphHeaders = new(CaptureGraphHeaders);
+
+    private static IReadOnlyList<KeyValuePair<string, string>> CaptureGraphHeaders()
     {
-        var handlers = CreateHandlers();
-        var client = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, finalHandler, true);
-        client.Timeout = Timeout.InfiniteTimeSpan;
+        var capture = new HeaderCaptureHandler();
+        using var client = GraphClientFactory.Create(CreateHandlers(), "v1.0", GraphClientFactory.Global_Cloud, null, capture, true);
         client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
-        return client;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://graph.microsoft.com/v1.0/");
+        request.Headers.TryAddWithoutValidation("client-request-id", "00000000-0000-0000-0000-000000000000");
+
+        // Every handler on this path completes synchronously (the capture answers with a finished task), so this does not block.
+        using var response = client.SendAsync(request).GetAwaiter().GetResult();
+        return capture.Headers
+            .Where(h => !string.Equals(h.Key, "client-request-id", StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+    }
+
+    private sealed class HeaderCaptureHandler : HttpMessageHandler
+    {
+        public List<KeyValuePair<string, string>> Headers { get; } = new();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            foreach (var header in request.Headers)
+            {
+                Headers.Add(new KeyValuePair<string, string>(header.Key, string.Join(", ", header.Value)));
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent) { RequestMessage = request });
+        }
     }
 
     /// <summary>
-    /// Of Graph.Core's default middleware, the one handler this client needs: GraphTelemetryHandler (the SdkVersion
-    /// header Graph's support reads). The others are left out on purpose, each being an async hop on every request:
+    /// Of Graph.Core's default middleware, the one handler whose work this client needs: GraphTelemetryHandler (the
+    /// SdkVersion header Graph's support reads), run once to capture that header (see <see cref="GraphHeaders"/>). The others are left out on purpose, each being an async hop on every request:
     /// RetryHandler, because ours decides what may be re-sent (an invite must never go twice); RedirectHandler,
     /// because the calls and provisioning endpoints do not redirect (a 3xx surfaces as an error instead of being
     /// followed with the bearer token); UserAgentHandler, because the client names itself (CommsInvite/version);
@@ -330,7 +369,12 @@ internal sealed class GraphHttpClient : IDisposable
         message.Headers.Authorization = token.AuthorizationHeader;
         message.Headers.TryAddWithoutValidation("client-request-id", clientRequestId);
         message.Headers.TryAddWithoutValidation("return-client-request-id", "true");
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        message.Headers.TryAddWithoutValidation("Accept", "application/json");
+        foreach (var header in GraphHeaders)
+        {
+            message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
         if (bodyBytes is not null)
         {
             message.Content = new ByteArrayContent(bodyBytes);
@@ -338,14 +382,15 @@ internal sealed class GraphHttpClient : IDisposable
         }
 
         using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadlines.Current());
+        var attemptToken = attemptTimeout.Token;
         try
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(message, attemptToken).ConfigureAwait(false);
             byte[]? body = null;
             Exception? bodyError = null;
             try
             {
-                body = response.Content is null ? Array.Empty<byte>() : WithoutByteOrderMark(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
+                body = response.Content is null ? Array.Empty<byte>() : WithoutByteOrderMark(await ReadBodyAsync(response.Content, attemptToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
             {
@@ -390,6 +435,25 @@ internal sealed class GraphHttpClient : IDisposable
         catch (Exception ex) when (RetryDecisions.IsTransportFailure(ex))
         {
             return new AttemptResult { Exception = ex };
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body. netstandard2.0 has no ReadAsByteArrayAsync(CancellationToken), so a timeout or Ctrl+C
+    /// disposes the content, which ends a stalled read, and the failure is reported as the cancellation it was.
+    /// </summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        using (cancellationToken.Register(static state => ((HttpContent)state!).Dispose(), content))
+        {
+            try
+            {
+                return await content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                throw new OperationCanceledException("The response body was not read in time.", ex, cancellationToken);
+            }
         }
     }
 
