@@ -34,6 +34,12 @@ public enum FaultKind
     /// <summary>401 InvalidAuthenticationToken as if the access token had expired; not processed.</summary>
     [JsonStringEnumMemberName("expiredToken")]
     ExpiredToken,
+    /// <summary>
+    /// Processes the request, then sends its status, headers (with the full Content-Length) and half the body, and
+    /// holds the connection open without the rest until the client gives up: a response that stalls mid-body.
+    /// </summary>
+    [JsonStringEnumMemberName("stallBody")]
+    StallBody,
 }
 
 /// <summary>A fault rule (the body of POST /_emulator/faults).</summary>

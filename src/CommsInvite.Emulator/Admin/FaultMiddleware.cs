@@ -53,6 +53,7 @@ internal static class FaultMiddleware
                 break;
             case FaultKind.ResetAfter:
             case FaultKind.Truncate:
+            case FaultKind.StallBody:
                 var original = http.Response.Body;
                 using (var buffer = new MemoryStream())
                 {
@@ -72,6 +73,18 @@ internal static class FaultMiddleware
                         break;
                     }
                     var bytes = buffer.ToArray();
+                    if (fault.Kind == FaultKind.StallBody)
+                    {
+                        http.Response.ContentLength = bytes.Length;
+                        await original.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), http.RequestAborted).ConfigureAwait(false);
+                        await original.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                        using var stall = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, context.Stopping.Token);
+                        try { await Task.Delay(Timeout.Infinite, stall.Token).ConfigureAwait(false); }
+                        catch (OperationCanceledException) { }
+                        http.Abort();
+                        break;
+                    }
+
                     var length = bytes.Length <= 1 ? 0 : bytes.Length / 2;
                     http.Response.ContentLength = length;
                     await original.WriteAsync(bytes.AsMemory(0, length), http.RequestAborted).ConfigureAwait(false);

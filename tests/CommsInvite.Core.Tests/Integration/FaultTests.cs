@@ -107,6 +107,43 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
     }
 
     [Fact]
+    public async Task A_read_whose_body_stalls_is_given_up_after_the_request_timeout_and_read_again()
+    {
+        var settings = _emulator.SecretSettings(FastPolicy);
+        settings.RequestTimeout = TimeSpan.FromSeconds(1);
+        using var connection = await GraphConnection.ConnectAsync(settings);
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.StallBody, Count = 1 });
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var roster = await connection.Calls.ListParticipantsAsync(call.Id!);
+
+        Assert.NotEmpty(roster);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, connection.Statistics.Retries);
+        Assert.Equal(1, _emulator.Server.State.Stats.FaultsInjected.GetValueOrDefault("stallBody"));
+    }
+
+    [Fact]
+    public async Task An_invite_whose_answer_stalls_is_recovered_from_the_roster_not_sent_twice()
+    {
+        var settings = _emulator.SecretSettings(FastPolicy);
+        settings.RequestTimeout = TimeSpan.FromSeconds(1);
+        var log = new RecordingLogSink();
+        using var connection = await GraphConnection.ConnectAsync(settings, log);
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Method = "POST", Kind = FaultKind.StallBody, Count = 1 });
+
+        var operation = await connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Megan) } });
+
+        Assert.True(operation.RecoveredFromRoster);
+        Assert.Equal(1, connection.Statistics.AmbiguousFailures);
+        Assert.Contains("No response within", log.All);
+        Assert.Equal(1, _emulator.Server.State.GetRoster(call.Id!).Count(e => string.Equals(e.IdentityId, Users.Megan, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(0, _emulator.Server.State.Stats.DuplicateInvites);
+    }
+
+    [Fact]
     public async Task A_retry_after_longer_than_allowed_fails_at_once_with_ids()
     {
         using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxRetryDelay = TimeSpan.FromSeconds(2) });
