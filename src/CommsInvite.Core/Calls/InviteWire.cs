@@ -81,32 +81,28 @@ internal static class InviteWire
         }
 
         var operation = new InviteParticipantsOperation();
+        ReadProperties(ref reader, operation, ReadOperationProperty);
+        if (reader.Read())
+        {
+            throw new JsonException("The invite answer has more than one JSON value.");
+        }
+
+        return operation;
+    }
+
+    private delegate bool PropertyReader<in T>(T target, string name, ref Utf8JsonReader reader);
+
+    /// <summary>
+    /// Walks the properties of the object the reader is at, handing each to <paramref name="readProperty"/> (names
+    /// compare case-insensitively, as GraphJson.Options reads them) and skipping those it does not take.
+    /// </summary>
+    private static void ReadProperties<T>(ref Utf8JsonReader reader, T target, PropertyReader<T> readProperty)
+    {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Names compare case-insensitively, as GraphJson.Options reads them.
-            var name = reader.GetString();
+            var name = reader.GetString()!.ToLowerInvariant();
             reader.Read();
-            if (Is(name, "id"))
-            {
-                operation.Id = StringOrNull(ref reader);
-            }
-            else if (Is(name, "status"))
-            {
-                operation.Status = reader.TokenType == JsonTokenType.Null ? OperationStatus.Unknown : OperationStatusConverter.Parse(reader.GetString());
-            }
-            else if (Is(name, "clientContext"))
-            {
-                operation.ClientContext = StringOrNull(ref reader);
-            }
-            else if (Is(name, "@odata.type"))
-            {
-                operation.ODataType = StringOrNull(ref reader);
-            }
-            else if (Is(name, "resultInfo"))
-            {
-                operation.ResultInfo = ReadResultInfo(ref reader);
-            }
-            else
+            if (!readProperty(target, name, ref reader))
             {
                 reader.Skip();
             }
@@ -116,13 +112,51 @@ internal static class InviteWire
         {
             throw new JsonException("The invite answer ends before its object does.");
         }
+    }
 
-        if (reader.Read())
+    private static bool ReadOperationProperty(InviteParticipantsOperation operation, string name, ref Utf8JsonReader reader)
+    {
+        switch (name)
         {
-            throw new JsonException("The invite answer has more than one JSON value.");
+            case "id":
+                operation.Id = StringOrNull(ref reader);
+                return true;
+            case "status":
+                operation.Status = reader.TokenType == JsonTokenType.Null ? OperationStatus.Unknown : OperationStatusConverter.Parse(reader.GetString());
+                return true;
+            case "clientcontext":
+                operation.ClientContext = StringOrNull(ref reader);
+                return true;
+            case "@odata.type":
+                operation.ODataType = StringOrNull(ref reader);
+                return true;
+            case "resultinfo":
+                operation.ResultInfo = ReadResultInfo(ref reader);
+                return true;
+            default:
+                return false;
         }
+    }
 
-        return operation;
+    private static bool ReadResultInfoProperty(ResultInfo result, string name, ref Utf8JsonReader reader)
+    {
+        switch (name)
+        {
+            case "code":
+                result.Code = reader.GetInt32();
+                return true;
+            case "subcode":
+                result.Subcode = reader.GetInt32();
+                return true;
+            case "message":
+                result.Message = StringOrNull(ref reader);
+                return true;
+            case "@odata.type":
+                result.ODataType = StringOrNull(ref reader);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static void WriteParticipant(Utf8JsonWriter writer, InvitationParticipantInfo participant)
@@ -204,39 +238,12 @@ internal static class InviteWire
         }
 
         var result = new ResultInfo();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            if (Is(name, "code"))
-            {
-                result.Code = reader.GetInt32();
-            }
-            else if (Is(name, "subcode"))
-            {
-                result.Subcode = reader.GetInt32();
-            }
-            else if (Is(name, "message"))
-            {
-                result.Message = StringOrNull(ref reader);
-            }
-            else if (Is(name, "@odata.type"))
-            {
-                result.ODataType = StringOrNull(ref reader);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
+        ReadProperties(ref reader, result, ReadResultInfoProperty);
         return result;
     }
 
     private static string? StringOrNull(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
-
-    private static bool Is(string? name, string expected) => string.Equals(name, expected, StringComparison.OrdinalIgnoreCase);
 
     private sealed class Scratch
     {
