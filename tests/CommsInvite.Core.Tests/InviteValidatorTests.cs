@@ -114,6 +114,34 @@ public sealed class InviteValidatorTests
     [InlineData("", false)]
     public void E164_rule(string number, bool valid) => Assert.Equal(valid, InputRules.IsE164(number));
 
+    [Theory]
+    [InlineData("https://api.botframework.com", true)]
+    [InlineData("http://127.0.0.1:5000/keys", true)]
+    [InlineData("http://localhost/openid", true)]
+    [InlineData("http://issuer.contoso.com", false)]
+    [InlineData("ftp://keys.contoso.com/openid", false)]
+    [InlineData("api.botframework.com", false)]
+    [InlineData("keys/openid", false)]
+    [InlineData(" ", false)]
+    public void Https_uri_rule_for_strings_and_uris(string value, bool valid)
+    {
+        var fromString = Record.Exception(() => InputRules.RequireHttpsUri(value, "Issuer"));
+        var fromUri = Record.Exception(() => InputRules.RequireHttpsUri(new System.Uri(value, System.UriKind.RelativeOrAbsolute), "OpenIdConfigurationUri"));
+        foreach (var (error, parameter) in new[] { (fromString, "Issuer"), (fromUri, "OpenIdConfigurationUri") })
+        {
+            if (valid)
+            {
+                Assert.Null(error);
+            }
+            else
+            {
+                var invalid = Assert.IsType<CommsValidationException>(error);
+                Assert.Equal(ErrorIds.InvalidUri, invalid.ErrorId);
+                Assert.Equal(parameter, invalid.ParameterName);
+            }
+        }
+    }
+
     [Fact]
     public void Participant_factory_checks_ids()
     {

@@ -231,6 +231,19 @@ Describe 'ConvertFrom-CsGraphNotification' {
         $fromPath[0].CallId | Should -Be $fromLines[0].CallId
     }
 
+    It 'writes NotificationFileNotFound for <Name>' -TestCases @(
+        @{ Name = 'a -Path that does not exist'; Script = { ConvertFrom-CsGraphNotification -Path (Join-Path $TempFolder 'no-such-notification.json') } }
+        @{ Name = 'a -LiteralPath that does not exist'; Script = { ConvertFrom-CsGraphNotification -LiteralPath (Join-Path $TempFolder 'no-such-notification.json') } }
+        @{ Name = 'a -LiteralPath with wildcard characters, taken literally'; Script = { ConvertFrom-CsGraphNotification -LiteralPath (Join-Path $TempFolder 'no-such-[notification]*.json') } }
+    ) {
+        param($Name, $Script)
+        $result = Invoke-Captured $Script
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NotificationFileNotFound,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
     It 'passes an unknown resource kind through as a GenericNotification' {
         $body = '{"value":[{"changeType":"updated","resource":"/communications/calls/0b1f6a00-1111-2222-3333-444455556666/audioRoutingGroups/x1","resourceData":{"@odata.type":"#microsoft.graph.audioRoutingGroup","id":"x1"}}]}'
         $notification = $body | ConvertFrom-CsGraphNotification -ErrorAction Stop
@@ -329,6 +342,23 @@ Describe 'The notification listener with the emulator' {
         Wait-Until { $listener.Statistics.RequestsRejected -ge 2 }
         (Get-Rejection $listener)['WrongAudience'] | Should -Be 2
         $listener.Statistics.NotificationsReceived | Should -Be 0
+    }
+
+    It 'refuses <Name> with <ErrorId>, and nothing listens' -TestCases @(
+        @{ Name = 'an application id that is not a GUID'; ErrorId = 'InvalidGuid'; Script = { Start-CsGraphNotificationListener -AppId 'bot' } }
+        @{ Name = 'an issuer without a scheme'; ErrorId = 'InvalidUri'; Script = { Start-CsGraphNotificationListener -Issuer 'api.botframework.com' } }
+        @{ Name = 'an http:// issuer on a public host'; ErrorId = 'InvalidUri'; Script = { Start-CsGraphNotificationListener -Issuer 'https://api.botframework.com', 'http://issuer.contoso.com' } }
+        @{ Name = 'keys over http:// from a public host'; ErrorId = 'InvalidUri'; Script = { Start-CsGraphNotificationListener -OpenIdConfigurationUri 'http://keys.contoso.com/openid' } }
+        @{ Name = 'a relative key address'; ErrorId = 'InvalidUri'; Script = { Start-CsGraphNotificationListener -OpenIdConfigurationUri 'keys/openid' } }
+        @{ Name = 'an address that is not an IP'; ErrorId = 'InvalidArgument'; Script = { Start-CsGraphNotificationListener -Address 'localhost:80' } }
+    ) {
+        param($Name, $ErrorId, $Script)
+        $result = Invoke-Captured $Script
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Stop-CsGraphNotificationListener -PassThru | Should -BeNullOrEmpty
     }
 
     It 'refuses a second start while one runs' {

@@ -282,6 +282,16 @@ Describe 'Provisioning a PSTN bot against the emulator' {
             @{ Name = 'an unknown assignment status'; ErrorId = 'InvalidAssignmentStatus'; Script = { Get-CsPhoneNumberAssignment -PstnAssignmentStatus Free } }
             @{ Name = 'a three-letter usage location'; ErrorId = 'InvalidUsageLocation'; Script = { Set-CsGraphUserLicense -Identity $AppId -SkuPartNumber MCOPSTN1 -UsageLocation USA } }
             @{ Name = 'a bad SKU id'; ErrorId = 'InvalidGuid'; Script = { Set-CsGraphUserLicense -Identity $AppId -SkuId 'not-a-guid' } }
+            @{ Name = 'a piped instance with a bad application id'; ErrorId = 'InvalidGuid'; Script = { [pscustomobject]@{ ObjectId = $AppId; ApplicationId = 'app' } | Set-CsGraphUserLicense -SkuPartNumber MCOPSTN1 } }
+            @{ Name = 'a piped instance with a number that is not E.164'; ErrorId = 'InvalidPhoneNumber'; Script = { [pscustomobject]@{ ObjectId = $AppId; PhoneNumber = 'tel:+1 234 567 8901' } | Set-CsGraphUserLicense -SkuPartNumber MCOPSTN1 } }
+            @{ Name = 'an unknown assignment category'; ErrorId = 'InvalidAssignmentCategory'; Script = { Set-CsPhoneNumberAssignment -Identity $AppId -TelephoneNumber '+12345678901' -NumberType CallingPlan -AssignmentCategory Secondary } }
+            @{ Name = 'a bad application id to carry through'; ErrorId = 'InvalidGuid'; Script = { Set-CsPhoneNumberAssignment -Identity $AppId -TelephoneNumber '+12345678901' -NumberType CallingPlan -ApplicationId 'app' -PassThru } }
+            @{ Name = 'an oversized display name'; ErrorId = 'InvalidArgument'; Script = { Set-CsOnlineApplicationInstance -Identity 'bot@contoso.onmicrosoft.com' -DisplayName ('x' * 5000) } }
+            @{ Name = 'a bad identity for the deprecated number cmdlet'; ErrorId = 'InvalidIdentity'; Script = { Set-CsOnlineVoiceApplicationInstance -Identity 'bot' -TelephoneNumber '+12345678901' } }
+            @{ Name = 'a piped instance with a bad application id to the deprecated number cmdlet'; ErrorId = 'InvalidGuid'; Script = { [pscustomobject]@{ ObjectId = 'bot@contoso.onmicrosoft.com'; ApplicationId = 'app' } | Set-CsOnlineVoiceApplicationInstance -TelephoneNumber '+12345678901' } }
+            @{ Name = 'a bad application id to sync'; ErrorId = 'InvalidGuid'; Script = { Sync-CsOnlineApplicationInstance -ObjectId 'bot@contoso.onmicrosoft.com' -ApplicationId 'app' } }
+            @{ Name = 'a zero sync timeout'; ErrorId = 'InvalidArgument'; Script = { Sync-CsOnlineApplicationInstance -ObjectId 'bot@contoso.onmicrosoft.com' -Timeout 0 } }
+            @{ Name = 'a sync timeout beyond 1 hour'; ErrorId = 'InvalidArgument'; Script = { Sync-CsOnlineApplicationInstance -ObjectId 'bot@contoso.onmicrosoft.com' -Timeout 01:00:01 } }
         ) {
             param($Name, $ErrorId, $Script)
             $before = Get-GraphRequestCount

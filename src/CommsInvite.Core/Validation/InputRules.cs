@@ -135,19 +135,42 @@ public static class InputRules
     }
 
     /// <summary>A callback address: https, or http only for loopback hosts (local reverse proxies, test listeners).</summary>
-    public static Uri RequireCallbackUri(string? value, string parameterName = "CallbackUri")
+    public static Uri RequireCallbackUri(string? value, string parameterName = "CallbackUri") => RequireHttpsUri(value, parameterName);
+
+    /// <summary>
+    /// An absolute https address, or http only for loopback hosts: callbacks, token issuers, key addresses. Anything
+    /// reached or trusted over plain HTTP from another machine could be swapped on the way.
+    /// </summary>
+    public static Uri RequireHttpsUri(string? value, string parameterName)
     {
         if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value!.Trim(), UriKind.Absolute, out var uri))
         {
             throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{value}' is not an absolute URI.", value);
         }
 
+        return RequireHttpsScheme(uri, value, parameterName);
+    }
+
+    /// <inheritdoc cref="RequireHttpsUri(string?, string)"/>
+    public static Uri RequireHttpsUri(Uri? value, string parameterName)
+    {
+        // PowerShell turns a relative string into a relative Uri, which has no scheme to check.
+        if (value is null || !value.IsAbsoluteUri)
+        {
+            throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{value}' is not an absolute URI.", value);
+        }
+
+        return RequireHttpsScheme(value, value, parameterName);
+    }
+
+    private static Uri RequireHttpsScheme(Uri uri, object? given, string parameterName)
+    {
         if (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
         {
             return uri;
         }
 
-        throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{value}' must use https:// (http:// is accepted only for loopback hosts).", value);
+        throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{given}' must use https:// (http:// is accepted only for loopback hosts).", given);
     }
 
     private static bool IsIdText(string value)

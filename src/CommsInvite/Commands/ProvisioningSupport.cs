@@ -138,6 +138,20 @@ public static class ProvisioningInput
         return trimmed;
     }
 
+    /// <summary>
+    /// An application id carried in from the pipeline (a piped instance may have none): blank is none (null),
+    /// anything else must be a GUID, so a malformed one fails here instead of reaching the output or the service.
+    /// </summary>
+    public static string? OptionalApplicationId(string? value, string parameterName = "ApplicationId") =>
+        string.IsNullOrWhiteSpace(value) ? null : InputRules.RequireGuid(value, parameterName);
+
+    /// <summary>A phone number that may be absent ("tel:" accepted): blank is none (null), anything else must be E.164.</summary>
+    public static string? OptionalPhoneNumber(string? value, string parameterName)
+    {
+        var plain = PlainPhoneNumber(value);
+        return plain is null ? null : InputRules.RequirePhoneNumber(plain, parameterName);
+    }
+
     /// <summary>"tel:+1234" (MicrosoftTeams' spelling) → "+1234"; empty → null.</summary>
     public static string? PlainPhoneNumber(string? value)
     {

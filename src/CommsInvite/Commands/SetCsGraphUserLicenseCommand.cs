@@ -78,6 +78,8 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
+        var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        var phoneNumber = ProvisioningInput.OptionalPhoneNumber(PhoneNumber, nameof(PhoneNumber));
         return PerRecordAsync(async () =>
         {
             var plan = await Connection.Licenses.PlanAsync(
@@ -109,7 +111,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
 
             if (PassThru)
             {
-                QueueObject(await DescribeAccountAsync(user, ApplicationId, PhoneNumber, cancellationToken).ConfigureAwait(false));
+                QueueObject(await DescribeAccountAsync(user, applicationId, phoneNumber, cancellationToken).ConfigureAwait(false));
             }
         });
     }

@@ -37,8 +37,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
-        var plain = ProvisioningInput.PlainPhoneNumber(TelephoneNumber);
-        _number = plain is null ? null : InputRules.RequirePhoneNumber(plain, "TelephoneNumber");
+        _number = ProvisioningInput.OptionalPhoneNumber(TelephoneNumber, "TelephoneNumber");
         var replacement = _number is null
             ? "Remove-CsPhoneNumberAssignment -Identity <id> -PhoneNumber <number> -PhoneNumberType <type>"
             : $"Set-CsPhoneNumberAssignment -Identity <id> -PhoneNumber {_number} -PhoneNumberType <type>";
@@ -49,11 +48,12 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
+        var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
         return PerRecordAsync(async () =>
         {
             if (_number is not null)
             {
-                await AssignAsync(identity, _number, null, "primary", PassThru, ApplicationId, cancellationToken).ConfigureAwait(false);
+                await AssignAsync(identity, _number, null, "primary", PassThru, applicationId, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -73,7 +73,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
 
             if (PassThru)
             {
-                QueueObject(await DescribeAccountAsync(user, ApplicationId, null, cancellationToken).ConfigureAwait(false));
+                QueueObject(await DescribeAccountAsync(user, applicationId, null, cancellationToken).ConfigureAwait(false));
             }
         });
     }

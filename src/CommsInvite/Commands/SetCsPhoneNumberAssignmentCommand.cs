@@ -58,6 +58,7 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
-        return PerRecordAsync(() => AssignAsync(identity, _number, _numberType, _category, PassThru, ApplicationId, cancellationToken));
+        var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        return PerRecordAsync(() => AssignAsync(identity, _number, _numberType, _category, PassThru, applicationId, cancellationToken));
     }
 }

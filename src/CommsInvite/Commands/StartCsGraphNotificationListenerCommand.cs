@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
 using CommsInvite.Core.Notifications;
+using CommsInvite.Core.Validation;
 
 namespace CommsInvite.Commands;
 
@@ -73,17 +74,19 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         var options = BuildListenerOptions();
+        var given = ValidateTokenOptions();
         var emulator = LoadEmulatorConnection();
-        var appId = AppId ?? _session?.Connection.Context.ClientId;
+        var appId = given.AppId ?? _session?.Connection.Context.ClientId;
         if (string.IsNullOrWhiteSpace(appId))
         {
             throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(AppId),
                 "The listener needs the bot's application id (the audience of notification tokens): give -AppId, or run Connect-CsGraph first.");
         }
 
-        var issuers = Issuer is { Length: > 0 } ? (IList<string>)Issuer : new List<string> { emulator?.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer };
+        var issuers = given.Issuers.Count > 0 ? given.Issuers : new List<string> { emulator?.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer };
         var openIdConfiguration = OpenIdConfigurationUri ?? emulator?.NotificationOpenIdConfiguration ?? NotificationTokenValidatorOptions.DefaultOpenIdConfigurationUri;
-        RequireKeyAddress(openIdConfiguration);
+        // The emulator's own key address is checked too: its connection file is input as well.
+        InputRules.RequireHttpsUri(openIdConfiguration, nameof(OpenIdConfigurationUri));
 
         if (NotificationListenerStore.GetRunning(_runspace) is { } running)
         {
@@ -151,6 +154,30 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
         return new NotificationListenerOptions { Address = address, Port = Port, Path = Path, Certificate = Certificate };
     }
 
+    /// <summary>
+    /// What a valid notification token must show, checked before anything starts: a typo here would otherwise
+    /// surface only later, as every notification refused (WrongAudience, WrongIssuer).
+    /// </summary>
+    private (string? AppId, List<string> Issuers) ValidateTokenOptions()
+    {
+        var appId = AppId is null ? null : InputRules.RequireGuid(AppId, nameof(AppId));
+
+        var issuers = new List<string>();
+        foreach (var issuer in Issuer ?? Array.Empty<string>())
+        {
+            // Kept as written (only trimmed): tokens must name the issuer exactly, and Uri would normalise it.
+            InputRules.RequireHttpsUri(issuer, nameof(Issuer));
+            issuers.Add(issuer.Trim());
+        }
+
+        if (OpenIdConfigurationUri is not null)
+        {
+            InputRules.RequireHttpsUri(OpenIdConfigurationUri, nameof(OpenIdConfigurationUri));
+        }
+
+        return (appId, issuers);
+    }
+
     private EmulatorConnectionInfo? LoadEmulatorConnection()
     {
         var context = _session?.Connection.Context;
@@ -160,15 +187,5 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
         }
 
         return EmulatorConnectionInfo.Load(context.EmulatorConnectionFile!);
-    }
-
-    private static void RequireKeyAddress(Uri uri)
-    {
-        // Keys fetched over plain HTTP from anywhere but this machine could be swapped on the way.
-        if (!uri.IsAbsoluteUri || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
-        {
-            throw new CommsValidationException(ErrorIds.InvalidUri, nameof(OpenIdConfigurationUri),
-                $"The OpenID configuration address must be an absolute https URI (http only on loopback); got '{uri}'.", uri);
-        }
     }
 }

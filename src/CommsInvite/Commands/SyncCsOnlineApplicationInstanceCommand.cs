@@ -50,11 +50,7 @@ public sealed class SyncCsOnlineApplicationInstanceCommand : ApplicationInstance
             ProvisioningInput.RequireIdentity(ObjectId, "ObjectId");
         }
 
-        if (!string.IsNullOrWhiteSpace(ApplicationId))
-        {
-            InputRules.RequireGuid(ApplicationId, "ApplicationId");
-        }
-
+        ProvisioningInput.OptionalApplicationId(ApplicationId);
         return Task.CompletedTask;
     }
 
@@ -154,8 +150,7 @@ public sealed class SyncCsOnlineApplicationInstanceCommand : ApplicationInstance
         }
     }
 
-    private string? ApplicationIdOrNull() =>
-        string.IsNullOrWhiteSpace(ApplicationId) ? null : InputRules.RequireGuid(ApplicationId, "ApplicationId");
+    private string? ApplicationIdOrNull() => ProvisioningInput.OptionalApplicationId(ApplicationId);
 
     private static string Action(ApplicationInstance current, bool rebind) =>
         rebind ? $"Bind to application {current.ApplicationId} and sync into the Teams voice directory" : "Sync into the Teams voice directory";
