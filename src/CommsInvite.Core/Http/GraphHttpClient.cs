@@ -170,7 +170,9 @@ internal sealed class GraphHttpClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://graph.microsoft.com/v1.0/");
         request.Headers.TryAddWithoutValidation("client-request-id", "00000000-0000-0000-0000-000000000000");
 
-        // Every handler on this path completes synchronously (the capture answers with a finished task), so this does not block.
+        // Every handler on this path answers with a finished task (the capture never goes to the network), so on .NET
+        // this returns at once; on .NET Framework HttpClient may finish on a pool thread, a one-time wait of microseconds.
+        // Either way nothing here needs the caller's thread, so waiting cannot deadlock.
         using var response = client.SendAsync(request).GetAwaiter().GetResult();
         return capture.Headers
             .Where(h => !string.Equals(h.Key, "client-request-id", StringComparison.OrdinalIgnoreCase))
