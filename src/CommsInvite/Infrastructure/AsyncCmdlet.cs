@@ -112,7 +112,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         OnBlockStarting();
         try
         {
-            var work = Task.Run(() => block(_stopping.Token), _stopping.Token);
+            var work = Start(block);
 
             // Close the queue only once the task has really ended (a continuation, not a finally inside it), so
             // that when the loop below runs out, the task's outcome is already there to read without blocking.
@@ -148,6 +148,34 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         {
             _pending = null;
             OnBlockFinished();
+        }
+    }
+
+    /// <summary>
+    /// Runs the block on this (the pipeline) thread up to its first await that does not complete at once, as any
+    /// async method starts; the rest runs on the thread pool. A block with nothing to wait for (the default
+    /// Begin/End blocks, -WhatIf, input refused before any request) so never leaves the pipeline thread, and one
+    /// that sends a request hands over once instead of twice: each hand-over between the pipeline thread and the
+    /// pool costs a thread wake-up, which is most of a cmdlet call's overhead on a busy machine.
+    /// </summary>
+    private Task Start(Func<CancellationToken, Task> block)
+    {
+        // Continuations must never be posted back to this thread: it is blocked pumping the queue until the work
+        // ends. Without a synchronization context (whatever the host installed), awaits resume on the pool.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return block(_stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            // A block that is not an async method may throw before returning a task: report it the same way.
+            return Task.FromException(ex);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
         }
     }
 
