@@ -74,7 +74,7 @@ public sealed class GraphConnection : IDisposable
             HttpMessageHandler finalHandler = settings.Environment == CloudEnvironment.Emulator
                 ? PinnedCertificateHandler.Create(settings.Emulator!.CertificateThumbprint)
                 : new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
-            http = new GraphHttpClient(GraphHttpClient.CreateHttpClient(finalHandler), tokens, settings.RetryPolicy, settings.RequestTimeout, log);
+            http = new GraphHttpClient(GraphHttpClient.CreateSender(finalHandler), tokens, settings.RetryPolicy, settings.RequestTimeout, log);
 
             log.Verbose($"Connecting to {endpoints.GraphEndpoint} as {settings.Credential!.AuthType} (tenant {Display(settings.TenantId)}, client {Display(settings.ClientId)}).");
             var token = await tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);

@@ -113,8 +113,9 @@ public sealed class RequestStatistics
 }
 
 /// <summary>
-/// Sends Graph requests through Microsoft.Graph.Core's middleware pipeline, minus its RetryHandler: retrying is
-/// ours, because an invite POST must never be sent twice when the first one may have been acted on.
+/// Sends Graph requests through Microsoft.Graph.Core's pipeline with Graph.Core's headers, and retries them by our
+/// own rules rather than its RetryHandler's, because an invite POST must never be sent twice when the first one may
+/// have been acted on.
 /// </summary>
 internal sealed class GraphHttpClient : IDisposable
 {
@@ -148,7 +149,7 @@ internal sealed class GraphHttpClient : IDisposable
     /// headers are added from <see cref="GraphHeaders"/>) and no HttpClient around it: HttpClient would link one more
     /// cancellation source per request and buffer the body before we copy it again.
     /// </summary>
-    public static HttpMessageInvoker CreateHttpClient(HttpMessageHandler finalHandler) =>
+    public static HttpMessageInvoker CreateSender(HttpMessageHandler finalHandler) =>
         new(GraphClientFactory.CreatePipeline(Array.Empty<DelegatingHandler>(), finalHandler), disposeHandler: true);
 
     /// <summary>
@@ -196,8 +197,8 @@ internal sealed class GraphHttpClient : IDisposable
 
     /// <summary>
     /// Of Graph.Core's default middleware, the one handler whose work this client needs: GraphTelemetryHandler (the
-    /// SdkVersion header Graph's support reads), run once to capture that header (see <see cref="GraphHeaders"/>). The others are left out on purpose, each being an async hop on every request:
-    /// RetryHandler, because ours decides what may be re-sent (an invite must never go twice); RedirectHandler,
+    /// SdkVersion header Graph's support reads), run once to capture that header (see <see cref="GraphHeaders"/>).
+    /// The others are left out on purpose, each being an async hop on every request: RetryHandler, because ours decides what may be re-sent (an invite must never go twice); RedirectHandler,
     /// because the calls and provisioning endpoints do not redirect (a 3xx surfaces as an error instead of being
     /// followed with the bearer token); UserAgentHandler, because the client names itself (CommsInvite/version);
     /// and the handlers that act only on request options this client never sets (header and body inspection, the
