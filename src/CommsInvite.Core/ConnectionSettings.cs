@@ -95,9 +95,9 @@ public sealed class ConnectionSettings
         }
 
         RetryPolicy.Validate();
-        if (RequestTimeout <= TimeSpan.Zero)
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "RequestTimeout", "The request timeout must be positive.");
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "RequestTimeout", $"RequestTimeout must be positive and at most 1 hour (got {RequestTimeout}).", RequestTimeout);
         }
     }
 

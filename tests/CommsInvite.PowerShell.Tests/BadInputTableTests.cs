@@ -63,6 +63,9 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         Add(Connect, "MaxRetryDelay", "negative retry delay", "Connect-CsGraph -EmulatorConnectionFile $file -MaxRetryDelay -1", "InvalidArgument", ErrorCategory.InvalidArgument);
         Add(Connect, "MaxRetryDelay", "retry delay that is not a duration", "Connect-CsGraph -EmulatorConnectionFile $file -MaxRetryDelay soon", "ParameterArgumentTransformationError", ErrorCategory.InvalidData);
         Add(Connect, "MaxRetryTotalTime", "zero total retry time", "Connect-CsGraph -EmulatorConnectionFile $file -MaxRetryTotalTime 0", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Connect, "RequestTimeout", "zero request timeout", "Connect-CsGraph -EmulatorConnectionFile $file -RequestTimeout 0", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Connect, "RequestTimeout", "request timeout over an hour", "Connect-CsGraph -EmulatorConnectionFile $file -RequestTimeout 01:00:01", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Connect, "RequestTimeout", "request timeout that is not a duration", "Connect-CsGraph -EmulatorConnectionFile $file -RequestTimeout later", "ParameterArgumentTransformationError", ErrorCategory.InvalidData);
         Add(Connect, "", "a string from the pipeline", "'contoso' | Connect-CsGraph -EmulatorConnectionFile $file", "InputObjectNotBound", ErrorCategory.InvalidArgument);
 
         Add("Disconnect-CsGraph", "", "a string from the pipeline", "'x' | Disconnect-CsGraph", "InputObjectNotBound", ErrorCategory.InvalidArgument);

@@ -68,4 +68,27 @@ public sealed class ResilienceTests : IDisposable
         Assert.Equal(duplicatesBefore, _emulator.Server.State.Stats.DuplicateInvites);
         Assert.Contains(_emulator.Server.State.GetRoster(callId!), r => r.IdentityId == EmulatorDefaults.SeedUserIds[1] && r.Joined);
     }
+
+    [Fact]
+    public void AnInviteWhoseAnswerStalls_IsGivenUpAfterRequestTimeout_AndSettledFromTheRoster()
+    {
+        using var session = new PowerShellSession();
+        session.ImportModule();
+        session.Run("Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $args[0] -RequestTimeout 1 -ErrorAction Stop", _emulator.ConnectionFile).ThrowOnError();
+        session.SetVariable("callbackUri", _emulator.CallbackUri);
+        var callId = session.Run("(New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_stall@thread.v2' -ErrorAction Stop).Id").ThrowOnError().Output.Single().ToString();
+        _emulator.Server.Faults.Add(new FaultRule { Route = "participants/invite", Method = "POST", Kind = FaultKind.StallBody, Count = 1 });
+        var duplicatesBefore = _emulator.Server.State.Stats.DuplicateInvites;
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = session.Run(
+            "Invoke-CsGraphParticipantInvite -CallId $args[0] -UserId $args[1] -Verbose -ErrorAction Stop",
+            callId, EmulatorDefaults.SeedUserIds[2]).ThrowOnError();
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+        Assert.Equal(true, Assert.Single(result.Output).Properties["RecoveredFromRoster"].Value);
+        Assert.Contains(result.Verbose, line => line.Contains("No response within", StringComparison.Ordinal));
+        Assert.Equal(duplicatesBefore, _emulator.Server.State.Stats.DuplicateInvites);
+        Assert.Single(_emulator.Server.State.GetRoster(callId!), r => r.IdentityId == EmulatorDefaults.SeedUserIds[2]);
+    }
 }

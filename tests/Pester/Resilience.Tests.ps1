@@ -186,6 +186,35 @@ Describe 'Ctrl+C under endless throttling' {
     }
 }
 
+Describe 'An answer that stalls mid-body' {
+    It 'gives the invite up after -RequestTimeout and settles it from the roster, inviting nobody twice' {
+        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -RequestTimeout 1 -ErrorAction Stop
+        try {
+            $call = New-TestCall 'pester_stall'
+            Invoke-Admin POST 'faults' @{ route = '/participants/invite$'; method = 'POST'; kind = 'stallBody'; count = 1 } | Out-Null
+            $before = Get-EmulatorStats
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+
+            $all = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[4] -Verbose -ErrorAction Stop 4>&1
+            $clock.Stop()
+
+            $operation = @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+            $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n"
+            $operation.Count | Should -Be 1
+            $operation[0].RecoveredFromRoster | Should -BeTrue
+            $verbose | Should -BeLike '*No response within*'
+            $clock.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1
+            $after = Get-EmulatorStats
+            ($after.duplicateInvites - $before.duplicateInvites) | Should -Be 0
+            @(Get-CsGraphCallParticipant -CallId $call.Id | Where-Object { $_.Info.Identity.User.Id -eq $Users[4] }).Count | Should -Be 1
+        }
+        finally {
+            Invoke-Admin DELETE 'faults' | Out-Null
+            Connect-Emulator
+        }
+    }
+}
+
 Describe 'Bad input gets its error id and category before any request' {
     BeforeAll {
         Connect-Emulator
@@ -202,6 +231,8 @@ Describe 'Bad input gets its error id and category before any request' {
         @{ Name = 'http callback to another host'; Script = { New-CsGraphCall -CallbackUri 'http://bot.contoso.com/callback' }; ErrorId = 'InvalidUri'; Category = 'InvalidArgument' }
         @{ Name = 'negative retry count'; Script = { Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -MaxRetryCount -1 }; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument' }
         @{ Name = 'zero total retry time'; Script = { Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -MaxRetryTotalTime 0 }; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument' }
+        @{ Name = 'zero request timeout'; Script = { Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -RequestTimeout 0 }; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument' }
+        @{ Name = 'request timeout over an hour'; Script = { Connect-CsGraph -EmulatorConnectionFile $ConnectionFile -RequestTimeout 01:00:01 }; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument' }
         @{ Name = 'a string piped where an operation is expected'; Script = { 'not-an-operation' | Wait-CsGraphInviteOperation }; ErrorId = 'InputObjectNotBound'; Category = 'InvalidArgument' }
         @{ Name = 'a participant piped where a call is expected'; Script = { New-CsGraphInvitationParticipant -UserId $Users[0] | Get-CsGraphCallParticipant }; ErrorId = 'InvalidCallId'; Category = 'InvalidArgument' }
     ) {

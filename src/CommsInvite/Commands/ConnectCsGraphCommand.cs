@@ -99,6 +99,11 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? MaxRetryTotalTime { get; set; }
 
+    /// <summary>How long one attempt may wait for a complete answer (seconds or a TimeSpan); 100 seconds by default.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? RequestTimeout { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -200,6 +205,11 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
         }
 
         settings.RetryPolicy = retry;
+        if (RequestTimeout is { } requestTimeout)
+        {
+            settings.RequestTimeout = requestTimeout;
+        }
+
         settings.Validate();
         return settings;
     }
