@@ -26,29 +26,6 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function script:Get-EmulatorStats {
-        Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
-    }
-
-    function script:Connect-Emulator {
-        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
-    }
-
-    # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
-    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
-        $output = [System.Collections.Generic.List[object]]::new()
-        $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
-        try {
-            foreach ($item in (& $ScriptBlock 2>&1)) {
-                if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
-            }
-        }
-        catch {
-            $errors.Add($_)
-        }
-        [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
-    }
-
     # Every ```json block of the seeds that is a commsNotifications body.
     function script:Get-SeedNotificationBody([string]$Path) {
         $text = Get-Content -LiteralPath $Path -Raw

@@ -63,21 +63,6 @@ BeforeAll {
         $number
     }
 
-    # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
-    function Invoke-Captured([scriptblock]$ScriptBlock) {
-        $output = [System.Collections.Generic.List[object]]::new()
-        $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
-        try {
-            foreach ($item in (& $ScriptBlock 2>&1)) {
-                if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
-            }
-        }
-        catch {
-            $errors.Add($_)
-        }
-        [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
-    }
-
     # The README pipeline, unchanged.
     function Invoke-ProvisionPipeline {
         [CmdletBinding()]

@@ -28,33 +28,6 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function script:Get-EmulatorStats {
-        Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
-    }
-
-    function script:Connect-Emulator {
-        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
-    }
-
-    function script:New-TestCall([string]$Thread) {
-        New-CsGraphCall -CallbackUri $CallbackUri -ThreadId "19:meeting_$Thread@thread.v2" -ErrorAction Stop
-    }
-
-    # Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
-    function script:Invoke-Captured([scriptblock]$ScriptBlock) {
-        $output = [System.Collections.Generic.List[object]]::new()
-        $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
-        try {
-            foreach ($item in (& $ScriptBlock 2>&1)) {
-                if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
-            }
-        }
-        catch {
-            $errors.Add($_)
-        }
-        [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
-    }
-
     function script:Invoke-Admin([string]$Method, [string]$Path, $Body) {
         $arguments = @{ Method = $Method; Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
         if ($null -ne $Body) {

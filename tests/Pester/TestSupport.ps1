@@ -1,5 +1,5 @@
 # Shared set-up for the Pester suites: find the built module and emulator, start the emulator on a free port and
-# wait for its connection file, and stop it again. Dot-source it in a BeforeAll block:
+# wait for its connection file, and stop it again; plus the small helpers every suite uses. Dot-source it in a BeforeAll block:
 #   . (Join-Path $PSScriptRoot 'TestSupport.ps1')
 
 function Get-TestRepoRoot {
@@ -79,4 +79,34 @@ function Stop-TestEmulator($Process, [string]$TempFolder) {
     if ($TempFolder -and (Test-Path -LiteralPath $TempFolder)) {
         Remove-Item -LiteralPath $TempFolder -Recurse -Force -ErrorAction SilentlyContinue
     }
+}
+
+# The emulator's counters (/_emulator/stats); uses the suite's $Connection (the parsed connection file).
+function Get-EmulatorStats {
+    Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
+}
+
+# Connects this runspace to the suite's emulator ($ConnectionFile).
+function Connect-Emulator {
+    Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
+}
+
+# A new group call (the suite's $CallbackUri) with a thread id made from $Thread.
+function New-TestCall([string]$Thread) {
+    New-CsGraphCall -CallbackUri $CallbackUri -ThreadId "19:meeting_$Thread@thread.v2" -ErrorAction Stop
+}
+
+# Runs a script block; returns its output and every error (terminating or not) as ErrorRecords.
+function Invoke-Captured([scriptblock]$ScriptBlock) {
+    $output = [System.Collections.Generic.List[object]]::new()
+    $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
+    try {
+        foreach ($item in (& $ScriptBlock 2>&1)) {
+            if ($item -is [System.Management.Automation.ErrorRecord]) { $errors.Add($item) } else { $output.Add($item) }
+        }
+    }
+    catch {
+        $errors.Add($_)
+    }
+    [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
 }
