@@ -54,7 +54,7 @@ public sealed class InviteWireTests
     }
 
     [Fact]
-    public void The_operation_head_is_read_and_the_participant_echo_skipped()
+    public void The_operation_and_the_participant_echo_are_read_and_unknown_properties_skipped()
     {
         const string answer = """
             {
@@ -67,7 +67,7 @@ public sealed class InviteWireTests
               "unknownFutureProperty": { "nested": [true, false] }
             }
             """;
-        var operation = InviteWire.ReadOperationHead(Encoding.UTF8.GetBytes(answer));
+        var operation = InviteWire.ReadOperation(Encoding.UTF8.GetBytes(answer));
         Assert.Equal("#microsoft.graph.inviteParticipantsOperation", operation.ODataType);
         Assert.Equal("0fe0623f-d628-42ed-b4bd-8ac290072cc5", operation.Id);
         Assert.Equal(OperationStatus.Failed, operation.Status);
@@ -76,13 +76,49 @@ public sealed class InviteWireTests
         Assert.Equal(403, operation.ResultInfo!.Code);
         Assert.Equal(7505, operation.ResultInfo.Subcode);
         Assert.Equal("Declined.", operation.ResultInfo.Message);
-        Assert.Empty(operation.Participants);
+        var echoed = Assert.Single(operation.Participants);
+        Assert.Equal("u", echoed.Identity.User!.Id);
+        Assert.Equal("t", echoed.Identity.User.TenantId);
+        Assert.Null(echoed.Identity.Phone);
+        Assert.Equal(IdentityKind.User, echoed.Identity.Kind);
+    }
+
+    public static IEnumerable<object[]> Answers()
+    {
+        // The seed's answer (participant: invite, "Response"), with the service's echo of the invitee.
+        yield return new object[] { """
+            {"@odata.type":"#microsoft.graph.inviteParticipantsOperation","id":"eec3812a-fdc3-4fb4-825c-a06c9f35414e","status":"Running","clientContext":"f2fa86af-3c51-4bc2-8fc0-475452d9764f","resultInfo":null,
+             "participants":[{"endpointType":null,"id":null,"replacesCallId":"a7ebfb2d-871e-419c-87af-27290b22e8db","identity":{"user":{"id":"278405a3-f568-4b3e-b684-009193463064","identityProvider":"AAD","tenantId":"72f988bf-86f1-41af-91ab-2d7cd011db47"},"application":null,"device":null,"phone":null}}]}
+            """ };
+
+        // Every identity kind and optional field, odd casing, unknown properties.
+        yield return new object[] { """
+            {"ID":"op","Status":"completed","resultInfo":{"code":200,"subcode":0,"message":"ok","@odata.type":"#microsoft.graph.resultInfo"},
+             "participants":[
+               {"@odata.type":"#x","Hidden":true,"participantId":"p","removeFromDefaultAudioRoutingGroup":false,"endpointType":"default","id":"1","future":{"a":[1,2]},
+                "identity":{"@odata.type":"#s","User":{"@odata.type":"#i","id":"u","displayName":"Ünï \"q\"","identityProvider":"AAD","tenantId":"t","extra":1},
+                  "application":{"id":"a"},"applicationInstance":{"id":"ai"},"phone":{"id":"+1"},"guest":{"id":"g"},"device":{"id":"d"},"encrypted":{"id":"e"},"onPremises":{"id":"o"}}},
+               {"identity":{"phone":{"id":"+12345678901"}},"hidden":null,"removeFromDefaultAudioRoutingGroup":null},
+               {"identity":null}
+             ]}
+            """ };
+        yield return new object[] { """{"id":"op","status":"notStarted","participants":[]}""" };
+    }
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public void The_answer_reads_into_what_the_serializer_would_build(string answer)
+    {
+        var bytes = Encoding.UTF8.GetBytes(answer);
+        var expected = JsonSerializer.Deserialize<InviteParticipantsOperation>(bytes, GraphJson.Options)!;
+        var actual = InviteWire.ReadOperation(bytes);
+        Assert.Equal(JsonSerializer.Serialize(expected, GraphJson.Options), JsonSerializer.Serialize(actual, GraphJson.Options));
     }
 
     [Fact]
     public void Nulls_read_as_absent()
     {
-        var operation = InviteWire.ReadOperationHead("""{"id":null,"status":null,"clientContext":null,"resultInfo":null}"""u8.ToArray());
+        var operation = InviteWire.ReadOperation("""{"id":null,"status":null,"clientContext":null,"resultInfo":null}"""u8.ToArray());
         Assert.Null(operation.Id);
         Assert.Equal(OperationStatus.Unknown, operation.Status);
         Assert.Null(operation.ResultInfo);
@@ -96,9 +132,51 @@ public sealed class InviteWireTests
     [InlineData("{\"id\":42}")]
     [InlineData("{\"resultInfo\":{\"code\":\"x\"}}")]
     [InlineData("{\"resultInfo\":7}")]
+    [InlineData("{\"participants\":{}}")]
+    [InlineData("{\"participants\":[7]}")]
+    [InlineData("{\"participants\":[{\"hidden\":\"yes\"}]}")]
+    [InlineData("{\"participants\":[{\"identity\":{\"user\":\"u\"}}]}")]
     [InlineData("<html>502</html>")]
     public void Malformed_answers_are_json_errors(string answer)
     {
-        Assert.ThrowsAny<JsonException>(() => InviteWire.ReadOperationHead(Encoding.UTF8.GetBytes(answer)));
+        Assert.ThrowsAny<JsonException>(() => InviteWire.ReadOperation(Encoding.UTF8.GetBytes(answer)));
+    }
+
+    [Fact]
+    public void The_participants_echo_is_read_only_when_first_asked_for_and_only_once()
+    {
+        var answer = Encoding.UTF8.GetBytes("""{"id":"op","status":"running","participants":[{"identity":{"user":{"id":"u","displayName":"Adele Vance"}}}],"clientContext":"c"}""");
+        var settled = 0;
+        IList<InvitationParticipantInfo>? seen = null;
+        var operation = InviteWire.ReadOperation(answer, echo => { settled++; seen = echo; return echo!; });
+
+        Assert.Equal("op", operation.Id);
+        Assert.Equal("c", operation.ClientContext);
+        Assert.Equal(0, settled);
+
+        Assert.Equal("Adele Vance", Assert.Single(operation.Participants).Identity.User!.DisplayName);
+        Assert.Same(operation.Participants, operation.Participants);
+        Assert.Equal(1, settled);
+        Assert.NotNull(seen);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"op"}""")]
+    [InlineData("""{"id":"op","participants":null}""")]
+    [InlineData("""{"id":"op","participants":[7]}""")]
+    [InlineData("""{"id":"op","participants":[{"hidden":"yes"}]}""")]
+    public void A_missing_or_unreadable_echo_is_settled_as_none_without_failing_the_invite(string answer)
+    {
+        var asSent = new List<InvitationParticipantInfo> { InvitationParticipants.User("278405a3-f568-4b3e-b684-009193463064") };
+        var operation = InviteWire.ReadOperation(Encoding.UTF8.GetBytes(answer), echo => echo ?? asSent);
+
+        Assert.Equal("op", operation.Id);
+        Assert.Same(asSent, operation.Participants);
+    }
+
+    [Fact]
+    public void A_deferred_echo_that_is_not_even_json_still_fails_the_answer()
+    {
+        Assert.ThrowsAny<JsonException>(() => InviteWire.ReadOperation(Encoding.UTF8.GetBytes("""{"id":"op","participants":[{"identity":}]}"""), echo => echo!));
     }
 }

@@ -209,8 +209,7 @@ public sealed class CallsClient
     {
         try
         {
-            var operation = response.Parse(content => InviteWire.ReadOperationHead(content));
-            operation.Participants = requested.ToList();
+            var operation = response.Parse(content => InviteWire.ReadOperation(content, echo => Settle(echo, requested)));
             operation.Location = response.Location?.AbsoluteUri;
             if (string.IsNullOrEmpty(operation.Id) && response.Location is not null)
             {
@@ -243,15 +242,23 @@ public sealed class CallsClient
             operation.Status = OperationStatus.Running;
         }
 
-        // The waiter matches invitees by identity; the service echoes them with extra fields or not at all.
-        var echoed = operation.Participants ?? new List<InvitationParticipantInfo>();
-        if (recovered || echoed.Count == 0 || echoed.All(p => p.Identity.Kind == IdentityKind.Unknown))
+        if (recovered)
         {
+            // Some of these invitees were found in the roster rather than in this answer: report them all.
             operation.Participants = requested.ToList();
         }
 
         return operation;
     }
+
+    /// <summary>
+    /// The participants an invite's operation reports: the service's echo (it adds display names, tenant ids...) when
+    /// it names them, else the invitees as sent. The waiter matches invitees by identity either way.
+    /// </summary>
+    private static IList<InvitationParticipantInfo> Settle(IList<InvitationParticipantInfo>? echo, IList<InvitationParticipantInfo> requested) =>
+        echo is { Count: > 0 } && echo.Any(p => p.Identity is not null && p.Identity.Kind != IdentityKind.Unknown)
+            ? echo
+            : requested.ToList();
 
     private static string LastSegment(Uri uri) => uri.Segments.Length == 0 ? string.Empty : Uri.UnescapeDataString(uri.Segments[uri.Segments.Length - 1].TrimEnd('/'));
 

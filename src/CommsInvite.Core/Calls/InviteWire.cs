@@ -14,9 +14,8 @@ namespace CommsInvite.Core.Calls;
 /// the general serializer costs little in a tight loop but touches a lot of code and metadata between two requests;
 /// measured against a pre-serialised POST (tests/CommsInvite.Benchmarks), that footprint slowed not only the
 /// client's own work but the HTTP stack's next request too. This codec writes exactly the bytes the serializer
-/// writes with <see cref="GraphJson.Options"/> (a test compares them for every identity kind and optional field) and
-/// reads only the operation's head: the service's echo of the participants is skipped, and the operation reports
-/// the invitees as they were sent.
+/// writes with <see cref="GraphJson.Options"/>, and reads the answer into the same objects the serializer would
+/// build (tests compare both ways for every identity kind and optional field); unknown properties are skipped.
 /// </remarks>
 internal static class InviteWire
 {
@@ -57,13 +56,43 @@ internal static class InviteWire
         }
     }
 
-    /// <summary>The operation's id, status, clientContext and resultInfo; everything else is skipped.</summary>
-    /// <exception cref="JsonException">The body is not a JSON object.</exception>
-    public static InviteParticipantsOperation ReadOperationHead(ReadOnlySpan<byte> body)
+    /// <summary>The inviteParticipantsOperation in the invite's answer; properties the model does not have are skipped.</summary>
+    /// <exception cref="JsonException">The body is not a JSON object of that shape.</exception>
+    public static InviteParticipantsOperation ReadOperation(ReadOnlySpan<byte> body) => Read(body, new OperationRead(deferParticipants: false));
+
+    /// <summary>
+    /// Reads the operation now but its participants only when they are first looked at: the echo of the invitees is
+    /// most of the answer, and a caller that only needs the operation's id never pays for it. <paramref name="settle"/>
+    /// gets the echo (null when the answer has none, or one that cannot be read: the invite was accepted all the
+    /// same) and returns the participants the operation reports.
+    /// </summary>
+    /// <exception cref="JsonException">The body is not a JSON object of that shape.</exception>
+    public static InviteParticipantsOperation ReadOperation(byte[] body, Func<IList<InvitationParticipantInfo>?, IList<InvitationParticipantInfo>> settle)
+    {
+        var read = new OperationRead(deferParticipants: true);
+        var operation = Read(body, read);
+        var (start, length) = (read.ParticipantsStart, read.ParticipantsLength);
+        operation.SetParticipantsSource(() => settle(length > 0 ? TryReadParticipants(new ReadOnlySpan<byte>(body, start, length)) : null));
+        return operation;
+    }
+
+    private static InviteParticipantsOperation Read(ReadOnlySpan<byte> body, OperationRead read)
     {
         try
         {
-            return ReadHead(body);
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("The invite answer is not a JSON object.");
+            }
+
+            ReadProperties(ref reader, read, ReadOperationProperty);
+            if (reader.Read())
+            {
+                throw new JsonException("The invite answer has more than one JSON value.");
+            }
+
+            return read.Operation;
         }
         catch (InvalidOperationException ex)
         {
@@ -72,22 +101,32 @@ internal static class InviteWire
         }
     }
 
-    private static InviteParticipantsOperation ReadHead(ReadOnlySpan<byte> body)
+    private static List<InvitationParticipantInfo>? TryReadParticipants(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(body);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        try
         {
-            throw new JsonException("The invite answer is not a JSON object.");
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            return ReadParticipants(ref reader);
         }
-
-        var operation = new InviteParticipantsOperation();
-        ReadProperties(ref reader, operation, ReadOperationProperty);
-        if (reader.Read())
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            throw new JsonException("The invite answer has more than one JSON value.");
+            return null;
         }
+    }
 
-        return operation;
+    /// <summary>The operation being read, and where its participants' echo lies when reading it is deferred.</summary>
+    private sealed class OperationRead
+    {
+        public OperationRead(bool deferParticipants) => DeferParticipants = deferParticipants;
+
+        public InviteParticipantsOperation Operation { get; } = new();
+
+        public bool DeferParticipants { get; }
+
+        public int ParticipantsStart { get; set; }
+
+        public int ParticipantsLength { get; set; }
     }
 
     private delegate bool PropertyReader<in T>(T target, string name, ref Utf8JsonReader reader);
@@ -114,8 +153,9 @@ internal static class InviteWire
         }
     }
 
-    private static bool ReadOperationProperty(InviteParticipantsOperation operation, string name, ref Utf8JsonReader reader)
+    private static bool ReadOperationProperty(OperationRead read, string name, ref Utf8JsonReader reader)
     {
+        var operation = read.Operation;
         switch (name)
         {
             case "id":
@@ -133,8 +173,175 @@ internal static class InviteWire
             case "resultinfo":
                 operation.ResultInfo = ReadResultInfo(ref reader);
                 return true;
+            case "participants" when read.DeferParticipants:
+                // Only find where the array lies (Skip checks it is well-formed JSON); it is read when asked for.
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    read.ParticipantsStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    read.ParticipantsLength = (int)reader.BytesConsumed - read.ParticipantsStart;
+                    return true;
+                }
+
+                return false;
+            case "participants":
+                operation.Participants = ReadParticipants(ref reader);
+                return true;
             default:
                 return false;
+        }
+    }
+
+    private static List<InvitationParticipantInfo> ReadParticipants(ref Utf8JsonReader reader)
+    {
+        var participants = new List<InvitationParticipantInfo>();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return participants;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("participants is not an array.");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            RequireObject(ref reader, "a participant");
+
+            // The model's defaults (its @odata.type) are replaced only by what the answer says, as the serializer does.
+            var participant = new InvitationParticipantInfo();
+            ReadProperties(ref reader, participant, ReadParticipantProperty);
+            participants.Add(participant);
+        }
+
+        return participants;
+    }
+
+    private static bool ReadParticipantProperty(InvitationParticipantInfo participant, string name, ref Utf8JsonReader reader)
+    {
+        switch (name)
+        {
+            case "@odata.type":
+                participant.ODataType = StringOrNull(ref reader);
+                return true;
+            case "identity":
+                participant.Identity = ReadIdentitySet(ref reader)!;
+                return true;
+            case "replacescallid":
+                participant.ReplacesCallId = StringOrNull(ref reader);
+                return true;
+            case "endpointtype":
+                participant.EndpointType = StringOrNull(ref reader);
+                return true;
+            case "id":
+                participant.Id = StringOrNull(ref reader);
+                return true;
+            case "hidden":
+                participant.Hidden = reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
+                return true;
+            case "participantid":
+                participant.ParticipantId = StringOrNull(ref reader);
+                return true;
+            case "removefromdefaultaudioroutinggroup":
+                participant.RemoveFromDefaultAudioRoutingGroup = reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static IdentitySet? ReadIdentitySet(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        RequireObject(ref reader, "identity");
+        var identity = new IdentitySet();
+        ReadProperties(ref reader, identity, ReadIdentitySetProperty);
+        return identity;
+    }
+
+    private static bool ReadIdentitySetProperty(IdentitySet identity, string name, ref Utf8JsonReader reader)
+    {
+        switch (name)
+        {
+            case "@odata.type":
+                identity.ODataType = StringOrNull(ref reader);
+                return true;
+            case "user":
+                identity.User = ReadIdentity(ref reader);
+                return true;
+            case "application":
+                identity.Application = ReadIdentity(ref reader);
+                return true;
+            case "applicationinstance":
+                identity.ApplicationInstance = ReadIdentity(ref reader);
+                return true;
+            case "phone":
+                identity.Phone = ReadIdentity(ref reader);
+                return true;
+            case "guest":
+                identity.Guest = ReadIdentity(ref reader);
+                return true;
+            case "device":
+                identity.Device = ReadIdentity(ref reader);
+                return true;
+            case "encrypted":
+                identity.Encrypted = ReadIdentity(ref reader);
+                return true;
+            case "onpremises":
+                identity.OnPremises = ReadIdentity(ref reader);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static GraphIdentity? ReadIdentity(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        RequireObject(ref reader, "an identity");
+        var identity = new GraphIdentity();
+        ReadProperties(ref reader, identity, ReadIdentityProperty);
+        return identity;
+    }
+
+    private static bool ReadIdentityProperty(GraphIdentity identity, string name, ref Utf8JsonReader reader)
+    {
+        switch (name)
+        {
+            case "@odata.type":
+                identity.ODataType = StringOrNull(ref reader);
+                return true;
+            case "id":
+                identity.Id = StringOrNull(ref reader);
+                return true;
+            case "displayname":
+                identity.DisplayName = StringOrNull(ref reader);
+                return true;
+            case "identityprovider":
+                identity.IdentityProvider = StringOrNull(ref reader);
+                return true;
+            case "tenantid":
+                identity.TenantId = StringOrNull(ref reader);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void RequireObject(ref Utf8JsonReader reader, string what)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"{what} is not an object.");
         }
     }
 
