@@ -15,6 +15,19 @@ public sealed class ResilienceTests : IDisposable
 
     public void Dispose() => _emulator.Server.Faults.Clear();
 
+    /// <summary>A fresh session connected to the emulator with extra Connect-CsGraph parameters (retry settings...).</summary>
+    private PowerShellSession SessionConnectedWith(string connectParameters)
+    {
+        var session = new PowerShellSession();
+        session.ImportModule();
+        session.Run($"Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $args[0] {connectParameters} -ErrorAction Stop", _emulator.ConnectionFile).ThrowOnError();
+        session.SetVariable("callbackUri", _emulator.CallbackUri);
+        return session;
+    }
+
+    private static string NewCall(PowerShellSession session, string thread) =>
+        session.Run($"(New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_{thread}@thread.v2' -ErrorAction Stop).Id").ThrowOnError().Output.Single().ToString()!;
+
     [Fact]
     public void ThrottledInvite_IsRetriedAfterRetryAfter_AndTheRetryShowsInDebug()
     {
@@ -34,11 +47,8 @@ public sealed class ResilienceTests : IDisposable
     [Fact]
     public void ThrottlingBeyondMaxRetryCount_GivesThrottled_WithRequestIds()
     {
-        using var session = new PowerShellSession();
-        session.ImportModule();
-        session.Run("Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $args[0] -MaxRetryCount 0 -ErrorAction Stop", _emulator.ConnectionFile).ThrowOnError();
-        session.SetVariable("callbackUri", _emulator.CallbackUri);
-        var callId = session.Run("(New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_throttle2@thread.v2' -ErrorAction Stop).Id").ThrowOnError().Output.Single().ToString();
+        using var session = SessionConnectedWith("-MaxRetryCount 0");
+        var callId = NewCall(session, "throttle2");
         _emulator.Server.Faults.Add(new FaultRule { Route = "participants/invite", Method = "POST", Kind = FaultKind.Throttle, RetryAfterSeconds = 1, Count = 1 });
 
         var result = session.Run("Invoke-CsGraphParticipantInvite -CallId $args[0] -UserId $args[1]", callId, EmulatorDefaults.SeedUserIds[0]);
@@ -72,11 +82,8 @@ public sealed class ResilienceTests : IDisposable
     [Fact]
     public void AnInviteWhoseAnswerStalls_IsGivenUpAfterRequestTimeout_AndSettledFromTheRoster()
     {
-        using var session = new PowerShellSession();
-        session.ImportModule();
-        session.Run("Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $args[0] -RequestTimeout 1 -ErrorAction Stop", _emulator.ConnectionFile).ThrowOnError();
-        session.SetVariable("callbackUri", _emulator.CallbackUri);
-        var callId = session.Run("(New-CsGraphCall -CallbackUri $callbackUri -ThreadId '19:meeting_stall@thread.v2' -ErrorAction Stop).Id").ThrowOnError().Output.Single().ToString();
+        using var session = SessionConnectedWith("-RequestTimeout 1");
+        var callId = NewCall(session, "stall");
         _emulator.Server.Faults.Add(new FaultRule { Route = "participants/invite", Method = "POST", Kind = FaultKind.StallBody, Count = 1 });
         var duplicatesBefore = _emulator.Server.State.Stats.DuplicateInvites;
 
