@@ -165,6 +165,20 @@ internal sealed class GraphHttpClient : IDisposable
 
     private static IReadOnlyList<KeyValuePair<string, string>> CaptureGraphHeaders()
     {
+        try
+        {
+            return CaptureGraphHeadersOnce();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Telemetry headers are a courtesy to Graph's support, never a reason to fail every request (Lazy would
+            // cache the failure): go on with our User-Agent alone.
+            return new[] { new KeyValuePair<string, string>("User-Agent", UserAgent.ToString()) };
+        }
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> CaptureGraphHeadersOnce()
+    {
         var capture = new HeaderCaptureHandler();
         using var client = GraphClientFactory.Create(CreateHandlers(), "v1.0", GraphClientFactory.Global_Cloud, null, capture, true);
         client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
