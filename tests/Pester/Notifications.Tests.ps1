@@ -15,11 +15,7 @@ BeforeAll {
     $script:ConnectionFile = $emulator.ConnectionFile
     $script:Connection = $emulator.Connection
 
-    $script:Users = @(
-        '278405a3-f568-4b3e-b684-009193463064'
-        '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
-        '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
-    )
+    $script:Users = (Get-TestSeededUsers)[0..2]
     # A loopback port nobody listens on: notifications sent there are lost (delivery failures are not fatal).
     $script:CallbackNowhere = 'http://127.0.0.1:9/callback'
     $script:SeedFolder = Join-Path $RepoRoot 'tests/CommsInvite.Core.Tests/Notifications/Seeds'

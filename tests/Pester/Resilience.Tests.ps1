@@ -13,16 +13,9 @@ BeforeAll {
     $script:ConnectionFile = $emulator.ConnectionFile
     $script:Connection = $emulator.Connection
 
-    # Seeded in the emulator (CONTRACTS.md): the seeds' users, more users, and one who always declines.
-    $script:Users = @(
-        '278405a3-f568-4b3e-b684-009193463064'
-        '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
-        '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
-        '5d0b7a34-2f61-4c8e-b1a9-3e7c6d5f4a21'
-        'a3c81f02-6e4d-4b7a-9d15-8c2e0f6b3a47'
-        'c9e2d4f6-1a3b-4c5d-8e7f-0a1b2c3d4e58'
-    )
-    $script:DecliningUser = 'd3c1a9e7-5b2f-4d8c-9e6a-1b0f2c4d6e97'
+    # Seeded in the emulator (CONTRACTS.md): users who answer, and one who always declines.
+    $script:Users = Get-TestSeededUsers
+    $script:DecliningUser = Get-TestDecliningUser
     # Notifications go nowhere (delivery failures are not fatal); loopback http is accepted for callbacks.
     $script:CallbackUri = 'http://127.0.0.1:9/callback'
 
