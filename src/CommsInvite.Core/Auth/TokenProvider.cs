@@ -59,22 +59,20 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
     public bool TryGetCurrent(out AccessTokenInfo token)
     {
         var current = _current;
-        if (current is not null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
-        {
-            token = current;
-            return true;
-        }
-
-        token = null!;
-        return false;
+        token = current!;
+        return IsFresh(current);
     }
+
+    /// <summary>Good for more than the renewal margin: usable without asking MSAL.</summary>
+    private static bool IsFresh(AccessTokenInfo? token) =>
+        token is not null && token.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow;
 
     public async Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
         var current = _current;
-        if (!forceRefresh && current is not null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+        if (!forceRefresh && IsFresh(current))
         {
-            return current;
+            return current!;
         }
 
         var seenBeforeWaiting = current;
@@ -83,14 +81,14 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         {
             // Another caller may have renewed it while this one waited: use that one rather than renewing twice.
             current = _current;
-            if (current is not null && !ReferenceEquals(current, seenBeforeWaiting) && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+            if (!ReferenceEquals(current, seenBeforeWaiting) && IsFresh(current))
             {
-                return current;
+                return current!;
             }
 
-            if (!forceRefresh && current is not null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+            if (!forceRefresh && IsFresh(current))
             {
-                return current;
+                return current!;
             }
 
             var started = DateTimeOffset.UtcNow;

@@ -238,13 +238,13 @@ internal static class InviteWire
                 participant.Id = StringOrNull(ref reader);
                 return true;
             case "hidden":
-                participant.Hidden = reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
+                participant.Hidden = BooleanOrNull(ref reader);
                 return true;
             case "participantid":
                 participant.ParticipantId = StringOrNull(ref reader);
                 return true;
             case "removefromdefaultaudioroutinggroup":
-                participant.RemoveFromDefaultAudioRoutingGroup = reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
+                participant.RemoveFromDefaultAudioRoutingGroup = BooleanOrNull(ref reader);
                 return true;
             default:
                 return false;
@@ -451,6 +451,9 @@ internal static class InviteWire
 
     private static string? StringOrNull(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+
+    private static bool? BooleanOrNull(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean();
 
     private sealed class Scratch
     {

@@ -30,6 +30,14 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
     // Fault rules are emulator-wide: each test starts and ends with none.
     public void Dispose() => _emulator.Server.Faults.Clear();
 
+    /// <summary>A connection whose attempts give up after one second without a complete answer.</summary>
+    private Task<GraphConnection> ConnectWithOneSecondTimeoutAsync(ILogSink? log = null)
+    {
+        var settings = _emulator.SecretSettings(FastPolicy);
+        settings.RequestTimeout = TimeSpan.FromSeconds(1);
+        return GraphConnection.ConnectAsync(settings, log);
+    }
+
     private static RetryPolicy FastPolicy => RetryPolicy.Default with { BaseDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(3), MaxRetries = 6 };
 
     public static TheoryData<string, FaultKind, int?, bool, string> InviteFaults() => new()
@@ -109,9 +117,7 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
     [Fact]
     public async Task A_read_whose_body_stalls_is_given_up_after_the_request_timeout_and_read_again()
     {
-        var settings = _emulator.SecretSettings(FastPolicy);
-        settings.RequestTimeout = TimeSpan.FromSeconds(1);
-        using var connection = await GraphConnection.ConnectAsync(settings);
+        using var connection = await ConnectWithOneSecondTimeoutAsync();
         var call = await InviteTests.NewGroupCallAsync(connection);
         _emulator.Server.Faults.Add(new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.StallBody, Count = 1 });
 
@@ -127,10 +133,8 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
     [Fact]
     public async Task An_invite_whose_answer_stalls_is_recovered_from_the_roster_not_sent_twice()
     {
-        var settings = _emulator.SecretSettings(FastPolicy);
-        settings.RequestTimeout = TimeSpan.FromSeconds(1);
         var log = new RecordingLogSink();
-        using var connection = await GraphConnection.ConnectAsync(settings, log);
+        using var connection = await ConnectWithOneSecondTimeoutAsync(log);
         var call = await InviteTests.NewGroupCallAsync(connection);
         _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Method = "POST", Kind = FaultKind.StallBody, Count = 1 });
 
