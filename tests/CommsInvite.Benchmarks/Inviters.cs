@@ -175,45 +175,44 @@ internal sealed class GraphSdkInviter : IInviter
 
 /// <summary>
 /// The floor: one HttpClient POST of a body serialised beforehand, with a token fetched beforehand. With
-/// <c>graphPipeline</c> (diagnostics only) the same POST goes through the Graph.Core middleware that CommsInvite's
-/// core keeps (GraphTelemetryHandler), to tell the pipeline's cost from the core's own code.
+/// <c>coreTransport</c> (diagnostics only) the same pre-serialised POST goes the way the core sends it: an
+/// HttpMessageInvoker over Graph.Core's pipeline builder and an HttpClientHandler, with the core's per-request
+/// headers, the body read as bytes. That tells the transport's cost from the core's own code.
 /// </summary>
 internal sealed class RawHttpInviter : IInviter
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
-    private readonly HttpClient _http;
+    private readonly HttpMessageInvoker _http;
     private readonly AuthenticationHeaderValue _authorization;
-    private readonly bool _graphPipeline;
-    private static readonly bool LinkedTimeoutLikeCore = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_CORE_TIMEOUT") == "1";
-    private static readonly bool HeadersLikeCore = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_CORE_HEADERS") != "0";
+    private readonly bool _coreTransport;
 
-    private RawHttpInviter(HttpClient http, string token, bool graphPipeline)
+    private RawHttpInviter(HttpMessageInvoker http, string token, bool coreTransport)
     {
         _http = http;
         _authorization = new AuthenticationHeaderValue("Bearer", token);
-        _graphPipeline = graphPipeline;
+        _coreTransport = coreTransport;
     }
 
-    public static async Task<RawHttpInviter> CreateAsync(Harness harness, CancellationToken cancellationToken, bool graphPipeline = false)
+    public static async Task<RawHttpInviter> CreateAsync(Harness harness, CancellationToken cancellationToken, bool coreTransport = false)
     {
-        var http = graphPipeline
-            ? GraphClientFactory.Create(
-                GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions()).Where(IsKeptByCore).ToList(),
-                "v1.0", GraphClientFactory.Global_Cloud, null,
-                Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_PIPELINE_HANDLER") == "HttpClientHandler" ? harness.CreatePinnedHttpClientHandler() : harness.CreatePinnedHandler(), true)
-            : new HttpClient(harness.CreatePinnedHandler());
-        var (token, _) = await harness.FetchTokenAsync(http, cancellationToken);
-        return new RawHttpInviter(http, token, graphPipeline);
+        if (!coreTransport)
+        {
+            var client = new HttpClient(harness.CreatePinnedHandler());
+            var (token, _) = await harness.FetchTokenAsync(client, cancellationToken);
+            return new RawHttpInviter(client, token, coreTransport: false);
+        }
+
+        using var tokenClient = new HttpClient(harness.CreatePinnedHandler());
+        var (coreToken, _) = await harness.FetchTokenAsync(tokenClient, cancellationToken);
+        var invoker = new HttpMessageInvoker(GraphClientFactory.CreatePipeline(Array.Empty<DelegatingHandler>(), harness.CreatePinnedHttpClientHandler()), disposeHandler: true);
+        return new RawHttpInviter(invoker, coreToken, coreTransport: true);
     }
 
-    public string Key => _graphPipeline ? "rawGraphPipeline" : "raw";
+    public string Key => _coreTransport ? "rawGraphPipeline" : "raw";
 
-    /// <summary>The Graph.Core handlers the core keeps (its GraphHttpClient.CreateHandlers, which is internal).</summary>
-    private static bool IsKeptByCore(DelegatingHandler handler) => handler is GraphTelemetryHandler;
-
-    public string DisplayName => _graphPipeline
-        ? "pre-serialised POST through the Graph.Core middleware the core keeps (diagnostic)"
+    public string DisplayName => _coreTransport
+        ? "pre-serialised POST over the core's transport (diagnostic)"
         : "bare HttpClient POST (pre-serialised body, pre-fetched token)";
 
     public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
@@ -221,31 +220,29 @@ internal sealed class RawHttpInviter : IInviter
         using var request = new HttpRequestMessage(HttpMethod.Post, target.InviteUri) { Content = new ByteArrayContent(target.RawBody) };
         request.Content.Headers.ContentType = JsonType;
         request.Headers.Authorization = _authorization;
-        if (_graphPipeline && HeadersLikeCore)
+        if (!_coreTransport)
         {
-            // The headers CommsInvite's core sends, so that only its code differs from this client.
-            request.Headers.TryAddWithoutValidation("client-request-id", target.ClientContext);
-            request.Headers.TryAddWithoutValidation("return-client-request-id", "true");
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            using var plain = await ((HttpClient)_http).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return OperationId(plain);
         }
 
-        using var attempt = _graphPipeline && LinkedTimeoutLikeCore ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-        attempt?.CancelAfter(TimeSpan.FromSeconds(100));
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt?.Token ?? cancellationToken).ConfigureAwait(false);
-        if (_graphPipeline && LinkedTimeoutLikeCore)
-        {
-            _ = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (response.StatusCode != HttpStatusCode.OK || response.Headers.Location is not { } location)
-        {
-            throw new InvalidOperationException($"The raw invite got {(int)response.StatusCode}.");
-        }
-
-        return location.Segments[^1];
+        // The headers CommsInvite's core sends (its Graph.Core telemetry values are captured once; these stand in).
+        request.Headers.TryAddWithoutValidation("client-request-id", target.ClientContext);
+        request.Headers.TryAddWithoutValidation("return-client-request-id", "true");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        request.Headers.TryAddWithoutValidation("User-Agent", "CommsInvite/0.0.0");
+        request.Headers.TryAddWithoutValidation("SdkVersion", "graph-dotnet-core/4.0.1");
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        _ = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return OperationId(response);
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static string OperationId(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.OK && response.Headers.Location is { } location
+            ? location.Segments[^1]
+            : throw new InvalidOperationException($"The raw invite got {(int)response.StatusCode}.");
 }
 
 /// <summary>Invoke-CsGraphParticipantInvite in a real PowerShell 7.6 engine (one pipeline per invite, as a script line would run it).</summary>

@@ -51,7 +51,7 @@ internal static class Program
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine] [--only perinvite,bulk,wait] [--clients core,graphSdk,graphSdkBare,raw,engine] [--diagnose]");
-                    Console.WriteLine("  --diagnose adds a diagnostic client (the raw POST through Graph.Core's middleware) and prints the bulk timeline.");
+                    Console.WriteLine("  --diagnose adds a diagnostic client (the raw POST over the core's transport) and prints the bulk timeline.");
                     return 0;
                 default:
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: CommsInvite.Benchmarks --out results.json [--quick] [--no-engine]");
@@ -124,7 +124,7 @@ internal static class Program
 
                     if (settings.Diagnose)
                     {
-                        clients.Add(await RawHttpInviter.CreateAsync(harness, cancel.Token, graphPipeline: true));
+                        clients.Add(await RawHttpInviter.CreateAsync(harness, cancel.Token, coreTransport: true));
                     }
 
                     if (clientFilter.Count > 0)
