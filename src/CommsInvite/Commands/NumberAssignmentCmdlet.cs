@@ -94,5 +94,22 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
         QueueVerbose($"Removed {number} from {user} (operation {result.Operation?.Id ?? "none"}).");
     }
 
+    /// <summary>Removes every number the account holds (each asked with ShouldProcess); none held is no change.</summary>
+    protected async Task UnassignAllAsync(Core.Provisioning.GraphUser user, CancellationToken cancellationToken)
+    {
+        var held = (await Connection.Numbers.ListAsync(new NumberAssignmentQuery(), cancellationToken).ConfigureAwait(false))
+            .Where(n => n.IsAssigned && string.Equals(n.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (held.Count == 0)
+        {
+            QueueVerbose($"{user} holds no number; nothing to remove.");
+        }
+
+        foreach (var number in held)
+        {
+            await UnassignAsync(user, number.TelephoneNumber, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     protected static string Pascal(string value) => value.Length == 0 ? value : char.ToUpperInvariant(value[0]) + value.Substring(1);
 }

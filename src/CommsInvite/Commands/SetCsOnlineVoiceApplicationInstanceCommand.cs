@@ -58,18 +58,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
             }
 
             var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
-            var held = (await Connection.Numbers.ListAsync(new NumberAssignmentQuery(), cancellationToken).ConfigureAwait(false))
-                .Where(n => n.IsAssigned && string.Equals(n.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))
-                .ToList();
-            if (held.Count == 0)
-            {
-                QueueVerbose($"{user} holds no number; nothing to remove.");
-            }
-
-            foreach (var number in held)
-            {
-                await UnassignAsync(user, number.TelephoneNumber, null, cancellationToken).ConfigureAwait(false);
-            }
+            await UnassignAllAsync(user, cancellationToken).ConfigureAwait(false);
 
             if (PassThru)
             {
