@@ -62,10 +62,16 @@ public static class CommsNotificationParser
             return NotificationParseResult.Fail("The notification body is empty.");
         }
 
+        return ParseDocument(() => JsonDocument.Parse(body));
+    }
+
+    /// <summary>Parses the document and reads it; text that is not JSON is a failed result, not an exception.</summary>
+    private static NotificationParseResult ParseDocument(Func<JsonDocument> parse)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = parse();
         }
         catch (JsonException ex)
         {
@@ -90,20 +96,7 @@ public static class CommsNotificationParser
             return NotificationParseResult.Fail("The notification body is empty.");
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Body);
-        }
-        catch (JsonException ex)
-        {
-            return NotInJson(ex);
-        }
-
-        using (document)
-        {
-            return Parse(document.RootElement);
-        }
+        return ParseDocument(() => JsonDocument.Parse(utf8Body));
     }
 
     public static async Task<NotificationParseResult> ParseAsync(Stream body, CancellationToken cancellationToken = default)
