@@ -5,15 +5,15 @@
 
 .DESCRIPTION
     Build    dotnet build CommsInvite.sln: lays out the importable module at out/CommsInvite/<ModuleVersion>/.
-    Test     Build, then every xunit project under tests/ (engine tests included), then Pester 5 (tests/Pester)
-             when Pester 5 is installed (it says so when it is not).
+    Test     Build, then every xunit project under tests/, then Pester (tests/Pester) with the Pester restored from
+             NuGet by tools/Toolchain. Prints `pester: N passed, M failed` and ends with `N passed, M failed` over all.
     Package  Build in Release, then pack out/CommsInvite/<ModuleVersion> into out/packages/CommsInvite.<ver>.nupkg
              (tests/CommsInvite.Packaging, the same tool `dotnet build -t:PackModule` runs), a folder repository that
              Install-PSResource / Install-Module can install from.
     Demo     Build, start the emulator, import the module, create a group call, invite two users and wait.
 
 .EXAMPLE
-    ./build.ps1 -Task Test
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
@@ -50,33 +50,81 @@ function Invoke-Build {
     Write-Host "Module: $moduleFolder" -ForegroundColor Green
 }
 
+# The Pester module restored from NuGet by tools/Toolchain (a PackageDownload), imported by path.
+function Get-PesterManifest {
+    $version = ([xml](Get-Content -LiteralPath (Join-Path $repoRoot 'tools/Toolchain/Toolchain.csproj') -Raw)).Project.PropertyGroup.PesterVersion |
+        Where-Object { $_ } | Select-Object -First 1
+    Invoke-Dotnet restore (Join-Path $repoRoot 'tools/Toolchain/Toolchain.csproj') --nologo --verbosity quiet
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path $packages "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        throw "Pester $version was not restored to $manifest."
+    }
+    $manifest
+}
+
 function Invoke-Test {
     Invoke-Build
-    $failed = @()
-    foreach ($project in Get-ChildItem -Path (Join-Path $repoRoot 'tests') -Filter '*.csproj' -Recurse) {
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo
-        if ($LASTEXITCODE -ne 0) { $failed += $project.BaseName }
+    $passed = 0
+    $failed = 0
+    $failedSuites = [System.Collections.Generic.List[string]]::new()
+
+    # Test projects only: tools and programs under tests/ are built by the solution but hold no tests.
+    $projects = Get-ChildItem -Path (Join-Path $repoRoot 'tests') -Filter '*.Tests.csproj' -Recurse | Sort-Object Name
+    foreach ($project in $projects) {
+        $summary = $null
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo 2>&1 | ForEach-Object {
+            $line = "$_"
+            Write-Host $line
+            if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s*(\d+),\s*Passed:\s*(\d+)') {
+                $summary = [pscustomobject]@{ Failed = [int]$Matches[2]; Passed = [int]$Matches[3] }
+            }
+        }
+        $exitCode = $LASTEXITCODE
+        if ($summary) {
+            $passed += $summary.Passed
+            $failed += $summary.Failed
+        }
+        if ($exitCode -ne 0) {
+            $failedSuites.Add($project.BaseName)
+            # A test host that died before its summary still counts as a failure.
+            if (-not $summary -or $summary.Failed -eq 0) { $failed++ }
+        }
     }
 
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
-    if ($pester) {
-        Import-Module $pester -Force
-        $configuration = New-PesterConfiguration
-        $configuration.Run.Path = Join-Path $repoRoot 'tests/Pester'
-        $configuration.Run.PassThru = $true
-        $configuration.Output.Verbosity = 'Detailed'
-        $configuration.TestResult.Enabled = $true
-        $configuration.TestResult.OutputPath = Join-Path $repoRoot 'tests/Pester/testResults.xml'
-        $result = Invoke-Pester -Configuration $configuration
-        if ($result.FailedCount -gt 0) { $failed += 'Pester' }
+    # Pester runs in a child pwsh (the same pinned tool) so that the module it imports, the emulators it starts
+    # and the preference variables it sets never leak into this build script's session.
+    $pesterManifest = Get-PesterManifest
+    $resultFile = Join-Path $repoRoot 'tests/Pester/testResults.xml'
+    $runner = Join-Path $repoRoot 'tools/Invoke-PesterSuite.ps1'
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterManifest $pesterManifest -Path (Join-Path $repoRoot 'tests/Pester') -ResultFile $resultFile
+    $pesterExit = $LASTEXITCODE
+    $pesterPassed = 0
+    $pesterFailed = 0
+    if (Test-Path -LiteralPath $resultFile) {
+        $results = [xml](Get-Content -LiteralPath $resultFile -Raw)
+        $pesterPassed = [int]$results.'test-results'.total - [int]$results.'test-results'.failures - [int]$results.'test-results'.errors -
+            [int]$results.'test-results'.'not-run' - [int]$results.'test-results'.skipped - [int]$results.'test-results'.inconclusive -
+            [int]$results.'test-results'.ignored - [int]$results.'test-results'.invalid
+        $pesterFailed = [int]$results.'test-results'.failures + [int]$results.'test-results'.errors
     }
-    else {
-        Write-Warning 'Pester 5 is not installed: skipping tests/Pester (Install-PSResource Pester -Version 5.*).'
+    if ($pesterExit -ne 0 -and $pesterFailed -eq 0) {
+        # Pester itself could not run (or crashed): that is a failure, never a skip.
+        $pesterFailed = 1
     }
+    if ($pesterFailed -gt 0) { $failedSuites.Add('Pester') }
+    $passed += $pesterPassed
+    $failed += $pesterFailed
 
-    if ($failed) {
-        throw "Failed: $($failed -join ', ')"
+    Write-Host ''
+    Write-Host "pester: $pesterPassed passed, $pesterFailed failed"
+    if ($failedSuites.Count -gt 0) {
+        Write-Host "Failed suites: $($failedSuites -join ', ')"
     }
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
 }
 
 function Invoke-Package {
