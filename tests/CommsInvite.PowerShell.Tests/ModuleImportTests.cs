@@ -104,8 +104,8 @@ public sealed class ModuleImportTests
         var binAssemblies = Directory.GetFiles(Path.Combine(ModuleLayout.ModuleFolder, "bin"), "*.dll", SearchOption.AllDirectories)
             .Select(f => Path.GetFileNameWithoutExtension(f)).Distinct().ToList();
         Assert.NotEmpty(binAssemblies);
-        Assert.Empty(loadingKeys.Where(k => k.Contains(".dll", StringComparison.OrdinalIgnoreCase)
-            || binAssemblies.Any(name => k.Contains("'" + name + "'", StringComparison.OrdinalIgnoreCase) || k.Contains("\"" + name + "\"", StringComparison.OrdinalIgnoreCase))));
+        Assert.DoesNotContain(loadingKeys, k => k.Contains(".dll", StringComparison.OrdinalIgnoreCase)
+            || binAssemblies.Any(name => k.Contains("'" + name + "'", StringComparison.OrdinalIgnoreCase) || k.Contains("\"" + name + "\"", StringComparison.OrdinalIgnoreCase)));
     }
 
     [Fact]

@@ -164,7 +164,7 @@ public sealed class PackageTests : IClassFixture<PackageFixture>
     }
 
     [Fact]
-    public void ExtractedPackage_ImportsAndHasHelp_AsInstallPSResourceLeavesIt()
+    public async Task ExtractedPackage_ImportsAndHasHelp_AsInstallPSResourceLeavesIt()
     {
         // Install-PSResource from a folder repository unpacks the .nupkg to <modules>/CommsInvite/<version>/.
         var modules = Path.Combine(_package.Folder, "Modules");
@@ -187,10 +187,12 @@ public sealed class PackageTests : IClassFixture<PackageFixture>
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"import check failed ({process.ExitCode}): {stderr.Result}\n{stdout.Result}");
+        await process.WaitForExitAsync();
+        var output = await stdout;
+        var errors = await stderr;
+        Assert.True(process.ExitCode == 0, $"import check failed ({process.ExitCode}): {errors}\n{output}");
 
-        var values = stdout.Result.Replace("\r\n", "\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var values = output.Replace("\r\n", "\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, values.Length);
         Assert.Equal(Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(values[0]!).TrimEnd(Path.DirectorySeparatorChar));
         Assert.Equal(ModuleLayout.ManifestCmdlets.Count.ToString(), values[1]);
