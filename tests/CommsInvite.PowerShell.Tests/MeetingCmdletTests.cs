@@ -199,5 +199,16 @@ public sealed class MeetingCmdletTests : IClassFixture<EmulatorFixture>
             var completions = session.Run("param($Line) (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText", command + id[..8]).ThrowOnError();
             Assert.Contains("'" + id + "'", completions.Output.Select(o => o.ToString()));
         }
+
+        // -ParticipantId offers the roster of that call (the organizer), not the bot itself.
+        var organizer = State.GetRoster(id).Single(e => e.IdentityKind == "user");
+        var participants = session.Run("param($Line) (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText",
+            $"Remove-CsGraphCallParticipant -CallId {id} -ParticipantId ").ThrowOnError().Output.Select(o => o.ToString()).ToList();
+        Assert.Equal(new[] { "'" + organizer.ParticipantId + "'" }, participants);
+
+        // A hung-up call is no longer offered.
+        session.Run("Remove-CsGraphCall -CallId $args[0] -Confirm:$false -ErrorAction Stop", id).ThrowOnError();
+        var afterHangUp = session.Run("param($Line) (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText", "Remove-CsGraphCall -CallId " + id[..8]).ThrowOnError();
+        Assert.DoesNotContain("'" + id + "'", afterHangUp.Output.Select(o => o?.ToString()));
     }
 }

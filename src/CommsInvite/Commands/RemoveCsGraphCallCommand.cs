@@ -39,10 +39,16 @@ public sealed class RemoveCsGraphCallCommand : GraphSessionCmdlet
         try
         {
             await Connection.Calls.DeleteCallAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
+            Session.ForgetCall(callId);
             QueueVerbose($"Hung up call {callId}.");
         }
         catch (CommsInviteException ex) when (ex is not CommsValidationException)
         {
+            if (ex.ErrorId == ErrorIds.CallNotFound)
+            {
+                Session.ForgetCall(callId);
+            }
+
             QueueError(ex);
         }
     }

@@ -27,6 +27,7 @@ public sealed class RemoveCsGraphCallParticipantCommand : GraphSessionCmdlet
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ParticipantIdCompleter))]
     public string? ParticipantId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
