@@ -92,6 +92,8 @@ Describe 'Joining a Teams meeting' {
         $call.State | Should -Be 'established'
         $call.MeetingInfo.JoinMeetingId | Should -Be $meeting.joinMeetingId
         $call.ChatInfo.ThreadId | Should -Be $meeting.threadId
+        $call.MeetingInfo.Passcode | Should -BeNullOrEmpty
+        ($call | ConvertTo-Json -Depth 8) | Should -Not -BeLike "*$($meeting.passcode)*"
     }
 
     It 'reports a wrong passcode as MeetingJoinFailed, a non-terminating error, and goes on' {

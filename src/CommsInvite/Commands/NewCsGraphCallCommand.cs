@@ -154,6 +154,13 @@ public sealed class NewCsGraphCallCommand : GraphSessionCmdlet
             }
         }
 
+        // The service echoes the passcode in meetingInfo; output objects end up in transcripts and exports, so the
+        // passcode stays with the caller who typed it.
+        if (call.MeetingInfo is not null)
+        {
+            call.MeetingInfo.Passcode = null;
+        }
+
         QueueObject(call);
     }
 }
