@@ -126,6 +126,7 @@ public sealed class EmulatorState
     internal ConcurrentDictionary<string, PhoneNumberRecord> Numbers { get; } = new(StringComparer.Ordinal);
     internal ConcurrentDictionary<string, SubscribedSku> Skus { get; } = new(StringComparer.OrdinalIgnoreCase);
     internal ConcurrentDictionary<string, NumberOperation> NumberOperations { get; } = new(StringComparer.OrdinalIgnoreCase);
+    internal ConcurrentDictionary<string, Graph.MeetingRecord> Meetings { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Serialises licence, number and instance changes (rare, small).</summary>
     internal object ProvisioningLock { get; } = new();
 

@@ -15,6 +15,9 @@ public sealed class NewCallRequest
     /// <summary>The thread of a group call; needed for multi-participant invites.</summary>
     public ChatInfo? ChatInfo { get; set; }
 
+    /// <summary>Joins a Teams meeting (organizerMeetingInfo with the meeting's ChatInfo, or joinMeetingIdMeetingInfo).</summary>
+    public MeetingInfo? MeetingInfo { get; set; }
+
     public IList<InvitationParticipantInfo> Targets { get; set; } = new List<InvitationParticipantInfo>();
 
     /// <summary>Makes the call's source an application instance (the one whose PSTN number sponsors phone invites).</summary>

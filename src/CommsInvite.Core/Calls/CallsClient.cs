@@ -62,6 +62,7 @@ public sealed class CallsClient
             RequestedModalities = request.RequestedModalities,
             MediaConfig = new MediaConfig(),
             ChatInfo = request.ChatInfo,
+            MeetingInfo = request.MeetingInfo,
             TenantId = request.TenantId ?? context.TenantId,
         };
 
@@ -91,13 +92,81 @@ public sealed class CallsClient
         return response.Read<GraphCollection<Call>>().Value.ToArray();
     }
 
+    /// <summary>DELETE /communications/calls/{id}: hangs up. An unknown or already ended call is CallNotFound.</summary>
     public async Task DeleteCallAsync(string callId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
     {
         callId = InputRules.RequireCallId(callId);
         apiVersion = GraphApiVersion.Normalize(apiVersion);
-        await _connection.Http.SendAsync(
-            new GraphRequest(HttpMethod.Delete, CallUri(apiVersion, callId), RequestSafety.Idempotent) { Target = callId },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _connection.Http.SendAsync(
+                new GraphRequest(HttpMethod.Delete, CallUri(apiVersion, callId), RequestSafety.Idempotent) { Target = callId },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorId != ErrorIds.CallNotFound)
+        {
+            throw CallParticipantErrors.CallNotFound(callId, ex);
+        }
+    }
+
+    /// <summary>
+    /// DELETE /communications/calls/{id}/participants/{participantId}: removes one participant (hangs up their leg).
+    /// The call being gone is CallNotFound; the participant being gone is ParticipantNotFound.
+    /// </summary>
+    public async Task DeleteParticipantAsync(string callId, string participantId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        callId = InputRules.RequireCallId(callId);
+        participantId = InputRules.RequireIdSegment(participantId, "ParticipantId");
+        apiVersion = GraphApiVersion.Normalize(apiVersion);
+        try
+        {
+            await _connection.Http.SendAsync(
+                new GraphRequest(HttpMethod.Delete, CallUri(apiVersion, callId, "/participants/" + Uri.EscapeDataString(participantId)), RequestSafety.Idempotent) { Target = participantId },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorId != ErrorIds.CallNotFound)
+        {
+            throw CallParticipantErrors.ParticipantNotFound(callId, participantId, ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads the call until it is established (a meeting join takes a moment, longer from a lobby). A call that ends
+    /// meanwhile (terminated, or gone: an unknown meeting, a wrong passcode) is MeetingJoinFailed; at the timeout the
+    /// call is returned as it last stood, still establishing.
+    /// </summary>
+    public async Task<Call> WaitUntilEstablishedAsync(string callId, TimeSpan timeout, TimeSpan pollInterval, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)
+    {
+        callId = InputRules.RequireCallId(callId);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            Call call;
+            try
+            {
+                call = await GetCallAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.CallNotFound)
+            {
+                throw new CommsInviteException(CallErrorIds.MeetingJoinFailed, FailureCategory.InvalidResult,
+                    $"The service ended call {callId} while it was joining the meeting: the meeting is unknown, the passcode is wrong, or the bot may not join it. The call's 'deleted' notification to the callback carries the reason.", callId, ex);
+            }
+
+            if (string.Equals(call.State, "terminated", StringComparison.OrdinalIgnoreCase) || string.Equals(call.State, "terminating", StringComparison.OrdinalIgnoreCase))
+            {
+                var reason = call.ResultInfo is { } r ? $" (code {r.Code}, subcode {r.Subcode}: {r.Message})" : string.Empty;
+                throw new CommsInviteException(CallErrorIds.MeetingJoinFailed, FailureCategory.InvalidResult,
+                    $"The service ended call {callId} while it was joining the meeting{reason}.", callId);
+            }
+
+            if (!string.Equals(call.State, "establishing", StringComparison.OrdinalIgnoreCase) || DateTimeOffset.UtcNow >= deadline)
+            {
+                return call;
+            }
+
+            var wait = deadline - DateTimeOffset.UtcNow;
+            await Task.Delay(wait < pollInterval ? wait : pollInterval, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<IReadOnlyList<Participant>> ListParticipantsAsync(string callId, string apiVersion = GraphApiVersion.V1, CancellationToken cancellationToken = default)

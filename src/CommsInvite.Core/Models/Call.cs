@@ -71,9 +71,13 @@ public sealed class Call
     [JsonPropertyName("requestedModalities")] public IList<string>? RequestedModalities { get; set; }
     [JsonPropertyName("mediaConfig")] public MediaConfig? MediaConfig { get; set; }
     [JsonPropertyName("chatInfo")] public ChatInfo? ChatInfo { get; set; }
+    [JsonPropertyName("meetingInfo")] public MeetingInfo? MeetingInfo { get; set; }
     [JsonPropertyName("tenantId")] public string? TenantId { get; set; }
     [JsonPropertyName("myParticipantId")] public string? MyParticipantId { get; set; }
     [JsonPropertyName("callChainId")] public string? CallChainId { get; set; }
+
+    /// <summary>Why a call ended (on a terminated call and its deleted notification).</summary>
+    [JsonPropertyName("resultInfo")] public ResultInfo? ResultInfo { get; set; }
 
     public override string ToString() => Id ?? string.Empty;
 }

@@ -26,6 +26,7 @@ internal static class AdminEndpoints
         admin.MapGet("/notifications", () => HttpJson.Json(JsonSerializer.SerializeToNode(context.State.Notifications, JsonOptions)));
         admin.MapPost("/skus", (HttpContext http, CancellationToken cancellationToken) => SetSkuAsync(context, http));
         admin.MapPost("/numbers", (HttpContext http, CancellationToken cancellationToken) => AddNumberAsync(context, http));
+        MeetingEndpoints.MapAdmin(admin, context);
         FaultEndpoints.Map(admin, context);
     }
 

@@ -18,6 +18,14 @@ internal sealed class CallRecord
     public JsonArray RequestedModalities { get; init; } = new() { "audio" };
     public JsonObject? MediaConfig { get; init; }
     public string? Subject { get; init; }
+    /// <summary>The meetingInfo a join sent (organizerMeetingInfo or joinMeetingIdMeetingInfo); null for other calls.</summary>
+    public JsonObject? MeetingInfo { get; init; }
+    /// <summary>The emulated meeting this call joined, when it found one.</summary>
+    public string? MeetingId { get; init; }
+    /// <summary>A join the service will refuse once it has looked (unknown meeting, wrong passcode): the call ends with this.</summary>
+    public (int Code, int Subcode, string Message)? JoinFailure { get; init; }
+    /// <summary>Why the call ended (set when it is terminated by the service).</summary>
+    public JsonObject? ResultInfo { get; set; }
     public string BotParticipantId { get; } = Guid.NewGuid().ToString();
     public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
     public List<RosterEntry> Roster { get; } = new();

@@ -31,6 +31,7 @@ internal static partial class CallsEndpoints
         graph.MapDelete("/communications/calls/{callId}", (string callId, HttpContext http) => DeleteCall(context, http, callId)).RequireCallsRoles(AnyCallsRole);
         graph.MapGet("/communications/calls/{callId}/participants", (string callId, HttpContext http) => ListParticipants(context, version, http, callId)).RequireCallsRoles(AnyCallsRole);
         graph.MapGet("/communications/calls/{callId}/participants/{participantId}", (string callId, string participantId, HttpContext http) => GetParticipant(context, http, callId, participantId)).RequireCallsRoles(AnyCallsRole);
+        graph.MapDelete("/communications/calls/{callId}/participants/{participantId}", (string callId, string participantId, HttpContext http) => DeleteParticipant(context, http, callId, participantId)).RequireCallsRoles(AnyCallsRole);
         graph.MapPost("/communications/calls/{callId}/participants/invite", (string callId, HttpContext http) => InviteAsync(context, version, http, callId, viaAppAlias: false)).RequireCallsRoles(InviteRoles);
         graph.MapGet("/communications/calls/{callId}/operations/{operationId}", (string callId, string operationId, HttpContext http) => GetOperation(context, http, callId, operationId)).RequireCallsRoles(AnyCallsRole);
         if (version == "beta")
@@ -74,6 +75,23 @@ internal static partial class CallsEndpoints
         {
             return;
         }
+        if (call.JoinFailure is { } failure)
+        {
+            // The service accepted the join, looked, and refused: the call ends with the reason.
+            lock (call.Sync)
+            {
+                if (call.Ended) return;
+                call.ResultInfo = new JsonObject
+                {
+                    ["@odata.type"] = "#microsoft.graph.resultInfo",
+                    ["code"] = failure.Code,
+                    ["subcode"] = failure.Subcode,
+                    ["message"] = failure.Message,
+                };
+            }
+            EndCall(context, call.Id);
+            return;
+        }
         lock (call.Sync)
         {
             if (call.Ended) return;
@@ -115,10 +133,23 @@ internal static partial class CallsEndpoints
         }
 
         var chatInfo = body.Get("chatInfo") as JsonObject;
-        var isGroup = chatInfo is not null || body.Get("meetingInfo") is JsonObject || targets.Count != 1;
+        var meetingInfo = body.Get("meetingInfo") as JsonObject;
+        MeetingEndpoints.JoinResolution? join = null;
+        if (meetingInfo is not null)
+        {
+            join = MeetingEndpoints.Resolve(context, meetingInfo, chatInfo);
+            if (join.Error is not null) return GraphErrors.BadRequest(http, join.Error);
+            chatInfo = join.ChatInfo ?? chatInfo;
+            if (join.Meeting is not null) targets.Insert(0, MeetingEndpoints.Organizer(context, join.Meeting));
+        }
+
+        var isGroup = chatInfo is not null || meetingInfo is not null || targets.Count != 1;
         var requested = body.Get("requestedModalities") as JsonArray;
         var call = new CallRecord
         {
+            MeetingInfo = (JsonObject?)meetingInfo?.DeepClone(),
+            MeetingId = join?.Meeting?.Id,
+            JoinFailure = join?.Failure,
             Id = Guid.NewGuid().ToString(),
             OwnerClientId = http.Items[GraphAuth.ClientIdItem] as string ?? EmulatorDefaults.ClientId,
             CallbackUri = callbackUri,
@@ -196,6 +227,23 @@ internal static partial class CallsEndpoints
         return participant is null
             ? GraphErrors.Result(http, 404, "NotFound", $"Participant {participantId} is not in call {callId}.")
             : HttpJson.Json(participant.DeepClone());
+    }
+
+    /// <summary>Removes one participant: 204, then a roster "updated" to the callback. The bot itself is not removable this way.</summary>
+    private static IResult DeleteParticipant(EmulatorContext context, HttpContext http, string callId, string participantId)
+    {
+        if (!context.State.CallRecords.TryGetValue(callId, out var call)) return GraphErrors.CallNotFound(http, callId);
+        lock (call.Sync)
+        {
+            if (call.Ended) return GraphErrors.CallNotFound(http, callId);
+            if (string.Equals(call.BotParticipantId, participantId, StringComparison.OrdinalIgnoreCase))
+                return GraphErrors.BadRequest(http, $"Participant {participantId} is the application itself; end the call with DELETE /communications/calls/{callId} instead.");
+            var entry = call.Roster.FirstOrDefault(e => string.Equals(e.ParticipantId, participantId, StringComparison.OrdinalIgnoreCase));
+            if (entry is null) return GraphErrors.Result(http, 404, "NotFound", $"Participant {participantId} is not in call {callId}.");
+            call.Roster.Remove(entry);
+        }
+        context.Notifier.EnqueueRosterUpdate(call);
+        return Results.NoContent();
     }
 
     private static IResult GetOperation(EmulatorContext context, HttpContext http, string callId, string operationId)

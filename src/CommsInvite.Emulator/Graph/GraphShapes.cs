@@ -156,10 +156,10 @@ internal static class GraphShapes
         ["activeModalities"] = call.State == "established" ? call.RequestedModalities.DeepClone() : new JsonArray(),
         ["mediaConfig"] = call.MediaConfig?.DeepClone(),
         ["chatInfo"] = call.ChatInfo?.DeepClone(),
-        ["meetingInfo"] = null,
+        ["meetingInfo"] = call.MeetingInfo?.DeepClone(),
         ["tenantId"] = tenantId,
         ["myParticipantId"] = call.BotParticipantId,
-        ["resultInfo"] = null,
+        ["resultInfo"] = call.ResultInfo?.DeepClone(),
         ["answeredBy"] = null,
         ["routingPolicies"] = new JsonArray(),
     };

@@ -48,6 +48,10 @@ internal sealed class NotificationSender : IDisposable
         Enqueue(call, new Pending(false, "deleted", operationResource, operationResource.Replace("/app/calls/", "/communications/calls/", StringComparison.Ordinal), operationData));
     }
 
+    /// <summary>Queues a roster "updated" alone (a participant removed), carrying the roster as it is when sent.</summary>
+    public void EnqueueRosterUpdate(CallRecord call) =>
+        Enqueue(call, new Pending(true, "updated", $"/communications/calls/{call.Id}/participants", $"/communications/calls/{call.Id}/participants", null));
+
     /// <summary>Queues a notification about the call itself (after any queued before it).</summary>
     public void EnqueueCallNotification(CallRecord call, string changeType, JsonNode callData) =>
         Enqueue(call, new Pending(false, changeType, $"/communications/calls/{call.Id}", $"/communications/calls/{call.Id}", callData));

@@ -17,6 +17,7 @@ public sealed class GetCsGraphCallCommand : GraphSessionCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
+    [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CallIdCompleter))]
     public string? CallId { get; set; }
 

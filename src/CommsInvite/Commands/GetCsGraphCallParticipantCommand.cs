@@ -14,6 +14,7 @@ public sealed class GetCsGraphCallParticipantCommand : GraphSessionCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
+    [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CallIdCompleter))]
     public string? CallId { get; set; }
 

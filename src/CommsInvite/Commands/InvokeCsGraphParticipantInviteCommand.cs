@@ -35,6 +35,7 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
+    [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CallIdCompleter))]
     public string? CallId { get; set; }
 
@@ -57,6 +58,7 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
 
     /// <summary>Moves the (single) participant over from this call, which then ends.</summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? ReplacesCallId { get; set; }
 
     [Parameter]

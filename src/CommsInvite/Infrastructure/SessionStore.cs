@@ -52,6 +52,20 @@ public sealed class GraphSession : IDisposable
         }
     }
 
+    /// <summary>Drops a call that has ended from completion.</summary>
+    public void ForgetCall(string? callId)
+    {
+        if (string.IsNullOrEmpty(callId))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _recentCallIds.Remove(callId!);
+        }
+    }
+
     public void Dispose() => Connection.Dispose();
 }
 
