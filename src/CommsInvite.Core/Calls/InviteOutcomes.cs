@@ -15,7 +15,7 @@ internal sealed class PollRecord
     /// <summary>The failure of the most recent failed poll.</summary>
     public CommsInviteException? LastFailure { get; set; }
 
-    /// <summary>Whether the most recent poll failed (as opposed to answering, or being cut off by the timeout).</summary>
+    /// <summary>Whether the most recent poll that ended failed (a poll cut off by the timeout did not end).</summary>
     public bool LastPollFailed { get; set; }
 
     /// <summary>Whether the most recent poll was still waiting for an answer (or retrying) when the time ran out.</summary>
@@ -74,7 +74,9 @@ internal static class InviteOutcomes
             error = new CommsInviteException(
                 ErrorIds.InviteWaitPollFailed,
                 cause.Category,
-                $"{what} could not be decided within {seconds} s: {Count(polls.FailedPolls, "poll")} of {polls.Polls} failed, the last with {cause.ErrorId}: {cause.Message}",
+                $"{what} could not be decided within {seconds} s: {polls.FailedPolls} of {Count(polls.Polls, "poll")} failed" +
+                (polls.LastPollCutOff ? " and the last was cut off by the timeout" : string.Empty) +
+                $"; the last failure: {cause.ErrorId}: {cause.Message}",
                 operation,
                 cause);
         }
@@ -88,7 +90,7 @@ internal static class InviteOutcomes
 
             if (polls is { FailedPolls: > 0, LastFailure: { } earlier })
             {
-                message += $" {Count(polls.FailedPolls, "poll")} of {polls.Polls} failed, the last with {earlier.ErrorId}: {earlier.Message}";
+                message += $" {polls.FailedPolls} of {Count(polls.Polls, "poll")} failed; the last failure: {earlier.ErrorId}: {earlier.Message}";
             }
 
             error = new CommsInviteException(ErrorIds.InviteWaitTimedOut, FailureCategory.OperationTimeout, message, operation);

@@ -102,7 +102,7 @@ internal sealed class InvitePoller
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The wait's timeout, not Ctrl+C: a poll still retrying (a long Retry-After) must not outlive the wait.
-            _record.LastPollFailed = false;
+            // LastPollFailed keeps what the poll before it learnt: that failure is still the best-known cause.
             _record.LastPollCutOff = true;
             return null;
         }
