@@ -261,6 +261,49 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         Assert.Null(outcomes[2].DiagnosticCode);
     }
 
+    [Fact]
+    public async Task A_failing_notification_listener_leaves_the_decision_to_polling_or_to_the_operations_own_error()
+    {
+        using var connection = await ConnectAsync(new RecordingLogSink());
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        var operations = new[]
+        {
+            await connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Adele) } }),
+            await connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Alex) } }),
+        };
+        var source = new FailingSource();
+
+        var auto = await new InviteWaiter(connection).WaitAsync(operations, new WaitOptions { Timeout = TimeSpan.FromSeconds(30), PollInterval = TimeSpan.FromMilliseconds(100), Strategy = WaitStrategy.Auto, NotificationSource = source });
+        Assert.All(auto, o => Assert.Equal(InviteOutcomeStatus.Completed, o.Status));
+        Assert.All(auto, o => Assert.Equal(OutcomeSource.Poll, o.Source));
+
+        var notificationOnly = await new InviteWaiter(connection).WaitAsync(operations, new WaitOptions { Timeout = TimeSpan.FromSeconds(30), Strategy = WaitStrategy.Notification, NotificationSource = source });
+        Assert.Equal(2, notificationOnly.Count);
+        Assert.All(notificationOnly, o =>
+        {
+            Assert.Equal(InviteOutcomeStatus.TimedOut, o.Status);
+            Assert.Equal(ErrorIds.InviteWaitPollFailed, o.Error!.ErrorId);
+            Assert.Equal(FailureCategory.InvalidOperation, o.Error.Category);
+            Assert.IsType<ObjectDisposedException>(o.Error.InnerException);
+        });
+        Assert.Equal(4, source.Calls);
+    }
+
+    /// <summary>A listener stopped under the wait's feet.</summary>
+    private sealed class FailingSource : IOperationNotificationSource
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            await Task.Delay(10, cancellationToken);
+            throw new ObjectDisposedException("NotificationListener");
+        }
+    }
+
     /// <summary>The emulator's (assumed) decline code, as docs/reliability.md lists it.</summary>
     private static class CallsEndpointsDiagCodes
     {
