@@ -49,6 +49,9 @@ public static class ErrorIds
     public const string ManagedIdentityUnavailable = "ManagedIdentityUnavailable";
     public const string InviteOperationFailed = "InviteOperationFailed";
     public const string InviteWaitTimedOut = "InviteWaitTimedOut";
+
+    /// <summary>An invite operation left undecided at the timeout because polling it kept failing (see the inner exception).</summary>
+    public const string InviteWaitPollFailed = "InviteWaitPollFailed";
     public const string CallEnded = "CallEnded";
     public const string OperationCancelled = "OperationCancelled";
     public const string EmulatorConnectionFileInvalid = "EmulatorConnectionFileInvalid";
@@ -155,4 +158,7 @@ public sealed class InviteFailedException : CommsInviteException
     }
 
     public ResultInfo? ResultInfo { get; }
+
+    /// <summary>The service's diagnostic code in the resultInfo message ("412#10073"), or null.</summary>
+    public string? DiagnosticCode => Calls.DiagnosticCodes.Parse(ResultInfo?.Message);
 }

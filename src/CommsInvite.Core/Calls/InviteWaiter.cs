@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Core.Models;
@@ -12,7 +11,8 @@ namespace CommsInvite.Core.Calls;
 /// <summary>
 /// Decides how invite operations end. The documented, pollable truth is the call and its roster; the operation
 /// itself is read too where the service serves it (the emulator does, the real service does not document it), and a
-/// notification listener can short-cut the wait.
+/// notification listener can short-cut the wait. Every operation gets exactly one outcome: a failure of one
+/// operation, or of one poll, never ends the wait of the others.
 /// </summary>
 public sealed class InviteWaiter
 {
@@ -31,14 +31,29 @@ public sealed class InviteWaiter
     }
 
     /// <summary>
-    /// Waits for every operation (at most ThrottleLimit at once) and returns one outcome per operation, in order.
-    /// Failures are outcomes, not exceptions; cancellation throws OperationCanceledException promptly.
+    /// Waits for every operation and returns one outcome per operation, in order. All of them are watched from the
+    /// start and share the timeout; at most ThrottleLimit polls are in flight at once. Failures are outcomes, not
+    /// exceptions; cancellation throws OperationCanceledException promptly.
+    /// </summary>
+    public Task<IReadOnlyList<InviteOutcome>> WaitAsync(
+        IReadOnlyList<InviteParticipantsOperation> operations,
+        WaitOptions options,
+        IProgress<WaitProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        WaitAsync(operations, options, progress, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WaitAsync(IReadOnlyList{InviteParticipantsOperation}, WaitOptions, IProgress{WaitProgress}?, CancellationToken)"/>,
+    /// and hands each outcome to <paramref name="outcomeReady"/> as soon as it and every outcome before it (in input
+    /// order) are known, so a caller can emit them while later ones are still pending. The callback runs on a pool
+    /// thread, one call at a time.
     /// </summary>
     public async Task<IReadOnlyList<InviteOutcome>> WaitAsync(
         IReadOnlyList<InviteParticipantsOperation> operations,
         WaitOptions options,
-        IProgress<WaitProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        IProgress<WaitProgress>? progress,
+        Action<InviteOutcome>? outcomeReady,
+        CancellationToken cancellationToken)
     {
         if (operations is null)
         {
@@ -57,61 +72,63 @@ public sealed class InviteWaiter
         }
 
         var clock = Stopwatch.StartNew();
-        var tracker = new ProgressTracker(operations.Count, options.Timeout, clock, progress);
+        var tracker = new WaitProgressTracker(operations.Count, options.Timeout, clock, progress);
         tracker.Report(null, $"Waiting for {operations.Count} invite operation(s).");
+        var release = new InOrderRelease(operations.Count, outcomeReady);
         using var throttle = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
-        var tasks = operations.Select(async operation =>
+        var tasks = operations.Select(async (operation, index) =>
         {
-            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var outcome = await WaitOneAsync(operation, options, clock, tracker, cancellationToken).ConfigureAwait(false);
-                tracker.Finished(outcome);
-                return outcome;
-            }
-            finally
-            {
-                throttle.Release();
-            }
+            // Leave the caller's thread first: the first poll of every operation must not run one after another on it.
+            await Task.Yield();
+            var outcome = await WaitOneAsync(operation, options, clock, throttle, tracker, cancellationToken).ConfigureAwait(false);
+            tracker.Finished(outcome);
+            release.Ready(index, outcome);
+            return outcome;
         }).ToArray();
 
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for one operation; see <see cref="WaitAsync"/>.</summary>
+    /// <summary>Waits for one operation; see <see cref="WaitAsync(IReadOnlyList{InviteParticipantsOperation}, WaitOptions, IProgress{WaitProgress}?, CancellationToken)"/>.</summary>
     public async Task<InviteOutcome> WaitOneAsync(InviteParticipantsOperation operation, WaitOptions options, IProgress<WaitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var outcomes = await WaitAsync(new[] { operation }, options, progress, cancellationToken).ConfigureAwait(false);
         return outcomes[0];
     }
 
-    private async Task<InviteOutcome> WaitOneAsync(InviteParticipantsOperation operation, WaitOptions options, Stopwatch clock, ProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task<InviteOutcome> WaitOneAsync(InviteParticipantsOperation operation, WaitOptions options, Stopwatch clock, SemaphoreSlim throttle, WaitProgressTracker tracker, CancellationToken cancellationToken)
     {
         var started = clock.Elapsed;
         var invitees = HonouredInvitees(operation);
 
         if (operation.Status == OperationStatus.Failed)
         {
-            return Failed(operation, operation.ResultInfo, OutcomeSource.Response, clock.Elapsed - started, null);
+            return InviteOutcomes.Failed(operation, operation.ResultInfo, OutcomeSource.Response, clock.Elapsed - started, null);
         }
 
         using var decided = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var remaining = options.Timeout - (clock.Elapsed - started);
         var notificationTask = options.Strategy != WaitStrategy.Poll && options.NotificationSource is not null && !string.IsNullOrEmpty(operation.Id)
-            ? NotifiedAsync(operation, invitees, options.NotificationSource, remaining, started, clock, decided.Token)
+            ? NotifiedAsync(operation, invitees, options.NotificationSource, options.Timeout, started, clock, decided.Token)
             : null;
 
         // An operation without an id (recovered from the roster) has no notification to wait for: only polling can decide it.
         var pollTask = options.Strategy == WaitStrategy.Notification && notificationTask is not null
             ? null
-            : PollAsync(operation, invitees, options, started, clock, tracker, decided.Token);
+            : new InvitePoller(_calls, _log, operation, invitees).PollAsync(options, started, clock, throttle, tracker, decided.Token);
 
         try
         {
             if (pollTask is null)
             {
-                var notified = await notificationTask!.ConfigureAwait(false);
-                return notified ?? TimedOut(operation, options.Timeout, clock.Elapsed - started);
+                try
+                {
+                    var notified = await notificationTask!.ConfigureAwait(false);
+                    return notified ?? InviteOutcomes.Unresolved(operation, options.Timeout, clock.Elapsed - started, null);
+                }
+                catch (Exception ex) when (IsSourceFailure(ex, cancellationToken))
+                {
+                    return InviteOutcomes.SourceFailed(operation, clock.Elapsed - started, ex);
+                }
             }
 
             if (notificationTask is null)
@@ -122,10 +139,17 @@ public sealed class InviteWaiter
             var first = await Task.WhenAny((Task)pollTask, notificationTask).ConfigureAwait(false);
             if (first == notificationTask)
             {
-                var notified = await notificationTask.ConfigureAwait(false);
-                if (notified is not null)
+                try
                 {
-                    return notified;
+                    var notified = await notificationTask.ConfigureAwait(false);
+                    if (notified is not null)
+                    {
+                        return notified;
+                    }
+                }
+                catch (Exception ex) when (IsSourceFailure(ex, cancellationToken))
+                {
+                    _log.Debug($"The notification listener failed while waiting for operation {operation.Id} ({ex.GetType().Name}: {ex.Message}); polling decides.");
                 }
 
                 // The listener learnt nothing: polling decides.
@@ -141,6 +165,10 @@ public sealed class InviteWaiter
             await Observe(notificationTask).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Anything the listener throws but the caller's own cancellation (a listener stopped mid-wait, say).</summary>
+    private static bool IsSourceFailure(Exception ex, CancellationToken cancellationToken) =>
+        !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not OutOfMemoryException;
 
     private async Task<InviteOutcome?> NotifiedAsync(InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees, IOperationNotificationSource source, TimeSpan timeout, TimeSpan started, Stopwatch clock, CancellationToken cancellationToken)
     {
@@ -163,148 +191,17 @@ public sealed class InviteWaiter
                     var roster = await _calls.ListParticipantsAsync(operation.CallId!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
                     joined = Joined(roster, invitees);
                 }
-                catch (GraphServiceException ex)
+                catch (CommsInviteException ex)
                 {
+                    // The notification is the outcome; the roster only names who joined.
                     _log.Debug($"Operation {operation.Id} completed (notification); the roster could not be read: {ex.Message}");
                 }
 
-                return Completed(operation, joined, OutcomeSource.Notification, clock.Elapsed - started);
+                return InviteOutcomes.Completed(operation, joined, OutcomeSource.Notification, clock.Elapsed - started);
             case OperationStatus.Failed:
-                return Failed(operation, final.ResultInfo, OutcomeSource.Notification, clock.Elapsed - started, null);
+                return InviteOutcomes.Failed(operation, final.ResultInfo, OutcomeSource.Notification, clock.Elapsed - started, null);
             default:
                 return null;
-        }
-    }
-
-    private async Task<InviteOutcome> PollAsync(InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees, WaitOptions options, TimeSpan started, Stopwatch clock, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        var callId = operation.CallId!;
-        var operationServed = !string.IsNullOrEmpty(operation.Id);
-        var seenRinging = new HashSet<string>(StringComparer.Ordinal);
-        var polls = 0;
-
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            polls++;
-            var pollStarted = clock.Elapsed;
-            try
-            {
-                Call call;
-                try
-                {
-                    call = await _calls.GetCallAsync(callId, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-                }
-                catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.CallNotFound)
-                {
-                    return CallEnded(operation, clock.Elapsed - started, $"Call {callId} ended (not found: request-id {ex.RequestId}) before operation {operation.Id} completed.");
-                }
-
-                if (string.Equals(call.State, "terminated", StringComparison.OrdinalIgnoreCase))
-                {
-                    return CallEnded(operation, clock.Elapsed - started, $"Call {callId} was terminated before operation {operation.Id} completed.");
-                }
-
-                InviteParticipantsOperation? served = null;
-                if (operationServed)
-                {
-                    served = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-                    if (served is null)
-                    {
-                        // Not served (the real service does not document it): the roster alone decides from now on.
-                        operationServed = false;
-                        _log.Debug($"GET of operation {operation.Id} is not served; deciding from the roster.");
-                    }
-                    else
-                    {
-                        Merge(operation, served);
-                        if (served.Status == OperationStatus.Failed)
-                        {
-                            return Failed(operation, served.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, null);
-                        }
-                    }
-                }
-
-                var roster = await _calls.ListParticipantsAsync(callId, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-                var byKey = roster.GroupBy(p => p.Info.Identity.Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-                var joined = new List<Participant>();
-                string? removed = null;
-                foreach (var invitee in invitees)
-                {
-                    var key = invitee.Identity.Key;
-                    if (byKey.TryGetValue(key, out var entry))
-                    {
-                        seenRinging.Add(key);
-                        if (entry.MediaStreams.Count > 0)
-                        {
-                            joined.Add(entry);
-                        }
-                    }
-                    else if (seenRinging.Contains(key))
-                    {
-                        removed = invitee.Identity.ToString();
-                    }
-                }
-
-                if (joined.Count == invitees.Count)
-                {
-                    if (operation.Status is not OperationStatus.Failed)
-                    {
-                        operation.Status = OperationStatus.Completed;
-                    }
-
-                    return Completed(operation, joined, OutcomeSource.Poll, clock.Elapsed - started);
-                }
-
-                if (served?.Status == OperationStatus.Completed)
-                {
-                    // The operation says done, yet the roster lags: trust the operation.
-                    return Completed(operation, joined, OutcomeSource.Poll, clock.Elapsed - started);
-                }
-
-                if (removed is not null)
-                {
-                    if (operationServed)
-                    {
-                        // The roster and the operation change together; read the operation again for its resultInfo.
-                        var final = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-                        if (final is not null)
-                        {
-                            Merge(operation, final);
-                        }
-                    }
-
-                    return Failed(operation, operation.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, $"{removed} left the roster of call {callId} after ringing: the invite was declined or not answered.");
-                }
-
-                tracker.Report(operation.Id, $"Call {callId}: {joined.Count} of {invitees.Count} joined, {seenRinging.Count - joined.Count} ringing (poll {polls}).");
-            }
-            catch (GraphServiceException ex) when (ex.Category is FailureCategory.ConnectionError or FailureCategory.LimitsExceeded || ex.ErrorId == ErrorIds.InvalidResponse)
-            {
-                // A poll that failed after its own retries is not the invite failing: keep waiting until the timeout.
-                _log.Debug($"Polling operation {operation.Id} failed ({ex.Message}); trying again.");
-            }
-
-            var elapsed = clock.Elapsed - started;
-            if (elapsed >= options.Timeout)
-            {
-                return TimedOut(operation, options.Timeout, elapsed);
-            }
-
-            // Polls start one interval apart (not one interval after the last poll ended), so an outcome is
-            // learnt at most one interval after it happened, however long the poll's own requests took.
-            var wait = options.PollInterval - (clock.Elapsed - pollStarted);
-            if (wait < TimeSpan.Zero)
-            {
-                wait = TimeSpan.Zero;
-            }
-
-            if (elapsed + wait > options.Timeout)
-            {
-                wait = options.Timeout - elapsed;
-            }
-
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -326,7 +223,7 @@ public sealed class InviteWaiter
         return roster.Where(p => keys.Contains(p.Info.Identity.Key) && p.MediaStreams.Count > 0).ToArray();
     }
 
-    private static void Merge(InviteParticipantsOperation target, InviteParticipantsOperation latest)
+    internal static void Merge(InviteParticipantsOperation target, InviteParticipantsOperation latest)
     {
         if (latest.Status != OperationStatus.Unknown)
         {
@@ -335,53 +232,6 @@ public sealed class InviteWaiter
 
         target.ResultInfo = latest.ResultInfo ?? target.ResultInfo;
     }
-
-    private static InviteOutcome Completed(InviteParticipantsOperation operation, IReadOnlyList<Participant> joined, OutcomeSource source, TimeSpan elapsed)
-    {
-        operation.Status = OperationStatus.Completed;
-        return new InviteOutcome { Operation = operation, Status = InviteOutcomeStatus.Completed, ResultInfo = operation.ResultInfo, JoinedParticipants = joined, Source = source, Elapsed = elapsed };
-    }
-
-    private static InviteOutcome Failed(InviteParticipantsOperation operation, ResultInfo? resultInfo, OutcomeSource source, TimeSpan elapsed, string? why)
-    {
-        operation.Status = OperationStatus.Failed;
-        operation.ResultInfo = resultInfo ?? operation.ResultInfo;
-        var message = why ?? $"Invite operation {operation.Id} on call {operation.CallId} failed" +
-            (resultInfo is null ? "." : $": code {resultInfo.Code}, subcode {resultInfo.Subcode}: {resultInfo.Message}");
-        return new InviteOutcome
-        {
-            Operation = operation,
-            Status = InviteOutcomeStatus.Failed,
-            ResultInfo = operation.ResultInfo,
-            Source = source,
-            Elapsed = elapsed,
-            Error = new InviteFailedException(message, operation.ResultInfo, operation),
-        };
-    }
-
-    private static InviteOutcome CallEnded(InviteParticipantsOperation operation, TimeSpan elapsed, string message) => new()
-    {
-        Operation = operation,
-        Status = InviteOutcomeStatus.CallEnded,
-        ResultInfo = operation.ResultInfo,
-        Source = OutcomeSource.Poll,
-        Elapsed = elapsed,
-        Error = new CommsInviteException(ErrorIds.CallEnded, FailureCategory.InvalidOperation, message, operation),
-    };
-
-    private static InviteOutcome TimedOut(InviteParticipantsOperation operation, TimeSpan timeout, TimeSpan elapsed) => new()
-    {
-        Operation = operation,
-        Status = InviteOutcomeStatus.TimedOut,
-        ResultInfo = operation.ResultInfo,
-        Source = OutcomeSource.Poll,
-        Elapsed = elapsed,
-        Error = new CommsInviteException(
-            ErrorIds.InviteWaitTimedOut,
-            FailureCategory.OperationTimeout,
-            $"Invite operation {operation.Id} on call {operation.CallId} did not finish within {timeout.TotalSeconds:F0} s (last status {OperationStatusConverter.Format(operation.Status)}).",
-            operation),
-    };
 
     private static async Task Observe(Task? task)
     {
@@ -400,49 +250,38 @@ public sealed class InviteWaiter
         }
     }
 
-    private sealed class ProgressTracker
+    /// <summary>Hands outcomes on in input order, each as soon as every one before it is known.</summary>
+    private sealed class InOrderRelease
     {
-        private readonly int _total;
-        private readonly TimeSpan _timeout;
-        private readonly Stopwatch _clock;
-        private readonly IProgress<WaitProgress>? _progress;
-        private int _completed;
-        private int _failed;
+        private readonly InviteOutcome?[] _outcomes;
+        private readonly Action<InviteOutcome>? _ready;
+        private readonly object _gate = new();
+        private int _next;
 
-        public ProgressTracker(int total, TimeSpan timeout, Stopwatch clock, IProgress<WaitProgress>? progress)
+        public InOrderRelease(int count, Action<InviteOutcome>? ready)
         {
-            _total = total;
-            _timeout = timeout;
-            _clock = clock;
-            _progress = progress;
+            _outcomes = new InviteOutcome?[count];
+            _ready = ready;
         }
 
-        public void Finished(InviteOutcome outcome)
+        public void Ready(int index, InviteOutcome outcome)
         {
-            if (outcome.Status == InviteOutcomeStatus.Completed)
+            if (_ready is null)
             {
-                Interlocked.Increment(ref _completed);
-            }
-            else
-            {
-                Interlocked.Increment(ref _failed);
+                return;
             }
 
-            Report(outcome.OperationId, $"Operation {outcome.OperationId}: {outcome.Status}.");
-        }
-
-        public void Report(string? operationId, string message)
-        {
-            _progress?.Report(new WaitProgress
+            // Under the lock, so two threads never hand on outcomes out of order or at the same time.
+            lock (_gate)
             {
-                Total = _total,
-                Completed = Volatile.Read(ref _completed),
-                Failed = Volatile.Read(ref _failed),
-                Elapsed = _clock.Elapsed,
-                Timeout = _timeout,
-                OperationId = operationId,
-                Message = message,
-            });
+                _outcomes[index] = outcome;
+                while (_next < _outcomes.Length && _outcomes[_next] is { } next)
+                {
+                    _outcomes[_next] = null;
+                    _next++;
+                    _ready(next);
+                }
+            }
         }
     }
 }

@@ -101,13 +101,24 @@ public sealed class InviteOutcome
     public InviteOutcomeStatus Status { get; init; }
     public ResultInfo? ResultInfo { get; init; }
 
+    /// <summary>
+    /// The service's diagnostic code from the resultInfo message ("412#10073" out of "... DiagCode: 412#10073"), or
+    /// null when there is none. Support cases and Microsoft's troubleshooting pages are keyed on it.
+    /// </summary>
+    public string? DiagnosticCode => DiagnosticCodes.Parse(ResultInfo?.Message);
+
     /// <summary>Invitees found in the roster with media (joined).</summary>
     public IReadOnlyList<Participant> JoinedParticipants { get; init; } = Array.Empty<Participant>();
 
     public OutcomeSource Source { get; init; }
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>For anything but Completed: the error a cmdlet writes (id, category, message).</summary>
+    /// <summary>
+    /// For anything but Completed: the error a cmdlet writes (id, category, message). InviteOperationFailed for a
+    /// failed operation, CallEnded, InviteWaitTimedOut when the operation was still running at the timeout, and
+    /// InviteWaitPollFailed (with the category and, as InnerException, the failure of the last poll) when polling
+    /// could not see the operation's state at the timeout.
+    /// </summary>
     public CommsInviteException? Error { get; init; }
 
     public string? CallId => Operation.CallId;

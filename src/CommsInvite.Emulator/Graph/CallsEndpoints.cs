@@ -428,6 +428,14 @@ internal static partial class CallsEndpoints
         }
     }
 
+    /// <summary>
+    /// The diagnostic codes the emulator ends its failure messages with, as the service does ("... DiagCode: 412#10073").
+    /// 412#10073 (no PSTN sponsor) is the real service's; the decline code is assumed (docs/reliability.md).
+    /// </summary>
+    internal const string DeclinedDiagCode = "410#301004";
+
+    internal const string NoPstnSponsorDiagCode = "412#10073";
+
     /// <summary>Whether an invitee answers: null = answers; otherwise the operation's resultInfo.</summary>
     private static (int Code, int Subcode, string Message)? Decide(EmulatorContext context, CallRecord call, InvitedParticipant p)
     {
@@ -436,23 +444,23 @@ internal static partial class CallsEndpoints
         {
             case "user":
                 var user = state.FindUser(p.IdentityId);
-                if (user is null) return (410, 301004, $"The invitee {p.IdentityId} is not a known user; the invitation was declined.");
-                if (user.Declines) return (410, 301004, $"The invitee {p.IdentityId} declined the invitation.");
+                if (user is null) return (410, 301004, $"The invitee {p.IdentityId} is not a known user; the invitation was declined. DiagCode: {DeclinedDiagCode}");
+                if (user.Declines) return (410, 301004, $"The invitee {p.IdentityId} declined the invitation. DiagCode: {DeclinedDiagCode}");
                 return null;
             case "applicationInstance":
                 return state.FindApplicationInstance(p.IdentityId) is null
-                    ? (410, 301004, $"The application instance {p.IdentityId} is unknown; the invitation was declined.")
+                    ? (410, 301004, $"The application instance {p.IdentityId} is unknown; the invitation was declined. DiagCode: {DeclinedDiagCode}")
                     : null;
             case "application":
                 return state.Clients.ContainsKey(p.IdentityId)
                     ? null
-                    : (410, 301004, $"The application {p.IdentityId} is unknown; the invitation was declined.");
+                    : (410, 301004, $"The application {p.IdentityId} is unknown; the invitation was declined. DiagCode: {DeclinedDiagCode}");
             case "phone":
                 var instance = call.SourceApplicationInstanceId is null ? null : state.FindApplicationInstance(call.SourceApplicationInstanceId);
                 string? number;
                 lock (state.ProvisioningLock) number = instance?.PhoneNumber;
                 return string.IsNullOrEmpty(number)
-                    ? (412, 9999, "Cannot invite a PSTN participant: no PSTN sponsor, the call's source application instance has no phone number assigned.")
+                    ? (412, 9999, $"Cannot invite a PSTN participant: no PSTN sponsor, the call's source application instance has no phone number assigned. DiagCode: {NoPstnSponsorDiagCode}")
                     : null;
             default:
                 return null; // guests answer

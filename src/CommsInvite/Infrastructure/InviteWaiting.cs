@@ -34,8 +34,9 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
     }
 
     /// <summary>
-    /// Waits on every operation at once behind one progress bar, then emits one outcome per operation and a
-    /// non-terminating error for each that did not complete.
+    /// Waits on every operation at once behind one progress bar and emits one outcome per operation, in input order,
+    /// each as soon as it and those before it are known, with a non-terminating error for each that did not complete.
+    /// Outcomes emitted before Ctrl+C stay emitted.
     /// </summary>
     protected async Task WaitAndReportAsync(IReadOnlyList<InviteParticipantsOperation> operations, WaitOptions options, CancellationToken cancellationToken)
     {
@@ -46,10 +47,9 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
 
         const string activity = "Waiting for invited participants to join";
         var progress = new QueuedProgress(this, activity);
-        IReadOnlyList<InviteOutcome> outcomes;
         try
         {
-            outcomes = await new InviteWaiter(Connection).WaitAsync(operations, options, progress, cancellationToken).ConfigureAwait(false);
+            await new InviteWaiter(Connection).WaitAsync(operations, options, progress, Emit, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -58,14 +58,14 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
                 QueueProgress(new ProgressRecord(ProgressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
+    }
 
-        foreach (var outcome in outcomes)
+    private void Emit(InviteOutcome outcome)
+    {
+        QueueObject(outcome);
+        if (outcome.Status != InviteOutcomeStatus.Completed)
         {
-            QueueObject(outcome);
-            if (outcome.Status != InviteOutcomeStatus.Completed)
-            {
-                QueueError(ErrorFor(outcome));
-            }
+            QueueError(ErrorFor(outcome));
         }
     }
 
@@ -94,6 +94,11 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
         {
             record.ErrorDetails = new ErrorDetails(
                 string.Format(CultureInfo.InvariantCulture, "{0} (code {1}, subcode {2}, message: {3})", exception.Message, result.Code, result.Subcode, result.Message));
+        }
+
+        if (outcome.DiagnosticCode is { } diagnosticCode && record.ErrorDetails is { } details && details.Message.IndexOf(diagnosticCode, StringComparison.Ordinal) < 0)
+        {
+            record.ErrorDetails = new ErrorDetails(details.Message + " DiagCode " + diagnosticCode + ".");
         }
 
         return record;
