@@ -25,7 +25,7 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
 
     /// <summary>Several object ids or UPNs, comma-separated (MicrosoftTeams' form) or as an array.</summary>
     [Parameter(Position = 1)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string[]? Identities { get; set; }
 
     /// <summary>At most this many instances.</summary>

@@ -53,7 +53,7 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
 
     /// <summary>Only the numbers assigned to this account: object id or user principal name.</summary>
     [Parameter]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? AssignedPstnTargetId { get; set; }
 
     /// <summary>Activated, AssignmentPending, AssignmentFailed, UpdatePending, UpdateFailed.</summary>

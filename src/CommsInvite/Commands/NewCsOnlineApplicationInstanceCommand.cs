@@ -18,12 +18,12 @@ public sealed class NewCsOnlineApplicationInstanceCommand : ApplicationInstanceC
 {
     /// <summary>The resource account's sign-in name, e.g. bot@contoso.onmicrosoft.com.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? UserPrincipalName { get; set; }
 
     /// <summary>The bot's application (client) id.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? ApplicationId { get; set; }
 
     /// <summary>Defaults to the UPN's name part.</summary>

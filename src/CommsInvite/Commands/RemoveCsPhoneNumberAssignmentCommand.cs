@@ -25,12 +25,12 @@ public sealed class RemoveCsPhoneNumberAssignmentCommand : NumberAssignmentCmdle
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserId", "UserPrincipalName")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = SomeSet)]
     [Alias("PhoneNumber")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? TelephoneNumber { get; set; }
 
     /// <summary>MicrosoftTeams requires it; here the number's own type is used when it is left out.</summary>

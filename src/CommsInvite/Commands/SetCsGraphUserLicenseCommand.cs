@@ -54,7 +54,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
 
     /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public bool Synced { get; set; }
+    public string? Synced { get; set; }
 
     private string? _usageLocation;
 
@@ -84,6 +84,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
         var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
         var phoneNumber = ProvisioningInput.OptionalPhoneNumber(PhoneNumber, nameof(PhoneNumber));
         return PerRecordAsync(async () =>
         {
@@ -116,7 +117,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
 
             if (PassThru)
             {
-                QueueObject(DescribeAccount(user, applicationId, phoneNumber, Synced));
+                QueueObject(DescribeAccount(user, applicationId, phoneNumber, synced));
             }
         });
     }

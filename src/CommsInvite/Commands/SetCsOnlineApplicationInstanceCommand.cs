@@ -19,7 +19,7 @@ public sealed class SetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserPrincipalName")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
     /// <summary>Direct Routing number of a hybrid resource account (MicrosoftTeams backend only).</summary>
@@ -27,12 +27,12 @@ public sealed class SetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
     public string? OnpremPhoneNumber { get; set; }
 
     [Parameter(Position = 2)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? ApplicationId { get; set; }
 
     /// <summary>Azure Communication Services resource id (MicrosoftTeams backend only).</summary>
     [Parameter(Position = 3)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? AcsResourceId { get; set; }
 
     [Parameter(Position = 4)]

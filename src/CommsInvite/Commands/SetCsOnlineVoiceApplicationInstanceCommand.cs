@@ -22,7 +22,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
     /// <summary>The resource account: object id or user principal name (optional in MicrosoftTeams' syntax, needed all the same).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserPrincipalName")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
     /// <summary>E.164 (a "tel:" prefix is accepted); empty removes the instance's number.</summary>
@@ -51,7 +51,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
     public string? ApplicationId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public bool Synced { get; set; }
+    public string? Synced { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -74,6 +74,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
         var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
         return PerRecordAsync(async () =>
         {
             if (_number is not null)
@@ -81,7 +82,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
                 var account = await AssignAsync(identity, new NumberAssignRequest { TelephoneNumber = _number, NumberType = string.Empty }, cancellationToken).ConfigureAwait(false);
                 if (account is not null && PassThru)
                 {
-                    QueueObject(DescribeAccount(account, applicationId, _number, Synced));
+                    QueueObject(DescribeAccount(account, applicationId, _number, synced));
                 }
 
                 return;
@@ -91,7 +92,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
             await UnassignAllAsync(user, cancellationToken).ConfigureAwait(false);
             if (PassThru)
             {
-                QueueObject(DescribeAccount(user, applicationId, null, Synced));
+                QueueObject(DescribeAccount(user, applicationId, null, synced));
             }
         });
     }

@@ -37,7 +37,7 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AssignmentSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = AttributeSet, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserId", "UserPrincipalName")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
     /// <summary>E.164, e.g. +12345678901. Deliberately not bound from the pipeline: a piped instance's own (empty) PhoneNumber must not bind.</summary>
@@ -46,7 +46,7 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ReverseLookupSet)]
     [Parameter(Mandatory = true, ParameterSetName = AssignmentSet)]
     [Alias("PhoneNumber")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? TelephoneNumber { get; set; }
 
     /// <summary>CallingPlan, DirectRouting or OperatorConnect.</summary>
@@ -58,12 +58,12 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
     /// <summary>An emergency location id (Get-CsOnlineLisLocation); the text null removes the number's location.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LocationSet)]
     [Parameter(ParameterSetName = AssignmentSet)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? LocationId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = NetworkSiteSet)]
     [Parameter(ParameterSetName = AssignmentSet)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? NetworkSiteId { get; set; }
 
     /// <summary>SkipInternalVoip, or an empty string to clear the options.</summary>
@@ -98,7 +98,7 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
 
     /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
     [Parameter(ParameterSetName = AssignmentSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public bool Synced { get; set; }
+    public string? Synced { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -116,6 +116,16 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
             _category = ProvisioningInput.RequireAssignmentCategory(AssignmentCategory);
         }
 
+        if (LocationId is not null)
+        {
+            InputRules.RequireNonEmpty(LocationId, "LocationId", 256);
+        }
+
+        if (NetworkSiteId is not null)
+        {
+            InputRules.RequireNonEmpty(NetworkSiteId, "NetworkSiteId", 256);
+        }
+
         _reverseNumberLookup = ReverseNumberLookup is null ? null : ProvisioningInput.RequireReverseNumberLookup(ReverseNumberLookup);
         return Task.CompletedTask;
     }
@@ -129,6 +139,7 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
 
         var identity = ProvisioningInput.RequireIdentity(Identity);
         var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
         var assignment = new NumberAssignRequest { TelephoneNumber = _number, NumberType = _numberType, AssignmentCategory = _category, LocationId = LocationId?.Trim() };
         return PerRecordAsync(async () =>
         {
@@ -147,7 +158,7 @@ public sealed class SetCsPhoneNumberAssignmentCommand : NumberAssignmentCmdlet
 
             if (PassThru)
             {
-                QueueObject(DescribeAccount(account, applicationId, _number, Synced));
+                QueueObject(DescribeAccount(account, applicationId, _number, synced));
             }
         });
     }

@@ -25,22 +25,22 @@ public sealed class SyncCsOnlineApplicationInstanceCommand : ApplicationInstance
     /// <summary>The instance's object id (a UPN is accepted too).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Identity")]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? ObjectId { get; set; }
 
     /// <summary>The bot's application id; when it differs from the instance's, the instance is bound to it.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? ApplicationId { get; set; }
 
     /// <summary>Agent Provisioning callback (MicrosoftTeams backend only).</summary>
     [Parameter]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? CallbackUri { get; set; }
 
     /// <summary>Azure Communication Services resource id (MicrosoftTeams backend only).</summary>
     [Parameter]
-    [ValidateNotBlank]
+    [ValidateNotNullOrEmpty]
     public string? AcsResourceId { get; set; }
 
     /// <summary>Syncs even an instance that is already synced (and is passed through to MicrosoftTeams).</summary>

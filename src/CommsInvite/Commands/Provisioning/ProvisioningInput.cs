@@ -159,6 +159,23 @@ internal static class ProvisioningInput
     public static string? OptionalApplicationId(string? value, string parameterName = "ApplicationId") =>
         string.IsNullOrWhiteSpace(value) ? null : InputRules.RequireGuid(value, parameterName);
 
+    /// <summary>A flag carried in from the pipeline as text or a boolean: blank is false; True/False (any case) only.</summary>
+    public static bool OptionalBoolean(string? value, string parameterName)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || string.Equals(trimmed, "False", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (string.Equals(trimmed, "True", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        throw new CommsValidationException(Core.ErrorIds.InvalidArgument, parameterName, $"'{value}' is not True or False.", value);
+    }
+
     /// <summary>A phone number that may be absent ("tel:" accepted): blank is none (null), anything else must be E.164.</summary>
     public static string? OptionalPhoneNumber(string? value, string parameterName)
     {
