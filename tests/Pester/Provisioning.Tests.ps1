@@ -407,7 +407,8 @@ function New-CsOnlineApplicationInstance {
 }
 function Get-CsOnlineApplicationInstance {
     [CmdletBinding()]
-    param([string] $Identity)
+    param([string] $Identity, [string] $Identities, [int] $ResultSize, [int] $Skip, [switch] $Force)
+    if ($Identities) { $script:lastGet = @{} + $PSBoundParameters }
     if (-not $Identity) { return $script:instances.Values }
     foreach ($instance in $script:instances.Values) {
         if ($instance.UserPrincipalName -eq $Identity -or "$($instance.ObjectId)" -eq $Identity) { return $instance }
@@ -416,11 +417,12 @@ function Get-CsOnlineApplicationInstance {
 }
 function Sync-CsOnlineApplicationInstance {
     [CmdletBinding()]
-    param([string] $ObjectId, [string] $ApplicationId)
+    param([string] $ObjectId, [string] $ApplicationId, [string] $CallbackUri, [string] $AcsResourceId, [switch] $Force)
     $script:syncs++
+    $script:lastSync = @{} + $PSBoundParameters
     if ($script:syncs -eq 1) { throw "Object $ObjectId does not exist yet: it has not replicated; try again later." }
 }
-function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syncs = $script:syncs } }
+function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syncs = $script:syncs; LastSync = $script:lastSync; LastGet = $script:lastGet } }
 '@
             Import-Module -Name $standIn -Force -Global -ErrorAction Stop
         }
@@ -444,6 +446,22 @@ function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syn
             (Get-StandInCounters).Creates | Should -Be 1
             $result = Invoke-Captured { CommsInvite\New-CsOnlineApplicationInstance -UserPrincipalName 'bot@contoso.com' -DisplayName Bot -ApplicationId ([guid]::NewGuid()) }
             $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'UserPrincipalNameTaken,*'
+        }
+
+        It 'passes the parameters only MicrosoftTeams can honour through to it' {
+            $acs = [guid]::NewGuid().ToString()
+            $bot = CommsInvite\Get-CsOnlineApplicationInstance -Identity 'bot@contoso.com' -ErrorAction Stop
+            CommsInvite\Sync-CsOnlineApplicationInstance -ObjectId $bot.ObjectId -CallbackUri 'https://bot.contoso.com/api/calls' -AcsResourceId $acs -Force -ErrorAction Stop
+            $sync = (Get-StandInCounters).LastSync
+            $sync.CallbackUri | Should -Be 'https://bot.contoso.com/api/calls'
+            $sync.AcsResourceId | Should -Be $acs
+            $sync.Force | Should -BeTrue
+
+            $null = CommsInvite\Get-CsOnlineApplicationInstance -Identities 'bot@contoso.com,other@contoso.com' -ResultSize 10 -Skip 1 -ErrorAction Stop
+            $get = (Get-StandInCounters).LastGet
+            $get.Identities | Should -Be 'bot@contoso.com,other@contoso.com'
+            $get.ResultSize | Should -Be 10
+            $get.Skip | Should -Be 1
         }
     }
 }
