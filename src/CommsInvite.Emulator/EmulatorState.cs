@@ -48,6 +48,9 @@ public sealed class PhoneNumberRecord
     public string AssignmentStatus { get; set; } = "unassigned";
     public string IsoCountryCode { get; init; } = "US";
     public string CityCode { get; init; } = "";
+    public string? LocationId { get; set; }
+    public string? NetworkSiteId { get; set; }
+    public List<string> ReverseNumberLookup { get; } = new();
 }
 
 /// <summary>A subscribed SKU with its seats.</summary>

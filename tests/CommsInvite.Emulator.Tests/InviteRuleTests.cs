@@ -129,13 +129,15 @@ public sealed class InviteRuleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnknownUser_Fails410()
+    public async Task UnknownUser_FailsNotFound_NotAsADecline()
     {
         var (response, _) = await PostInviteAsync(SeedContractTests.GroupCallId, Invite("unknown", User(Guid.NewGuid().ToString())));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var (_, final) = await SeedContractTests.PollAsync(() => TestHttp.SendAsync(_http, HttpMethod.Get, response.Headers.Location!.PathAndQuery),
             r => r.Body?["status"]?.GetValue<string>() is "failed" or "completed");
-        Assert.Equal(410, final!["resultInfo"]!["code"]!.GetValue<int>());
+        Assert.Equal("failed", final!["status"]!.GetValue<string>());
+        Assert.Equal(404, final["resultInfo"]!["code"]!.GetValue<int>());
+        Assert.DoesNotContain("declined", final["resultInfo"]!["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace CommsInvite.Emulator.Tests;
 
-/// <summary>The seeds' example 4 steps 1-4 over the emulator's REST surface.</summary>
+/// <summary>The seeds' example 4 steps 1-4 over the emulator's REST surface (step 2, licences, through Graph).</summary>
 internal static class ProvisioningSteps
 {
     public static async Task<string> ApplicationInstanceWithNumberAsync(HttpClient http, string number, string? upn = null)
@@ -21,6 +21,14 @@ internal static class ProvisioningSteps
             () => TestHttp.SendAsync(http, HttpMethod.Post, $"/beta/admin/teams/applicationInstances/{objectId}/sync"),
             r => r.Response.StatusCode == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, synced.StatusCode);
+        var (located, _) = await TestHttp.SendAsync(http, HttpMethod.Patch, $"/v1.0/users/{objectId}", new JsonObject { ["usageLocation"] = "US" });
+        Assert.Equal(HttpStatusCode.NoContent, located.StatusCode);
+        var (licensed, _) = await TestHttp.SendAsync(http, HttpMethod.Post, $"/v1.0/users/{objectId}/assignLicense", new JsonObject
+        {
+            ["addLicenses"] = new JsonArray(new JsonObject { ["skuId"] = EmulatorDefaults.PhoneSystemVirtualUserSkuId }, new JsonObject { ["skuId"] = EmulatorDefaults.Mcopstn1SkuId }),
+            ["removeLicenses"] = new JsonArray(),
+        });
+        Assert.Equal(HttpStatusCode.OK, licensed.StatusCode);
         var (assign, operation) = await TestHttp.SendAsync(http, HttpMethod.Post, "/v1.0/admin/teams/telephoneNumberManagement/numberAssignments/assignNumber", new JsonObject
         {
             ["telephoneNumber"] = number,

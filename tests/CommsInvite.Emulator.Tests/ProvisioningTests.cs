@@ -28,7 +28,8 @@ public sealed class ProvisioningTests : IAsyncLifetime
     private Task<(HttpResponseMessage Response, JsonNode? Body)> Send(HttpMethod method, string path, JsonNode? body = null) =>
         TestHttp.SendAsync(_http, method, path, body);
 
-    private async Task<string> CreateInstanceAsync(string upn)
+    /// <summary>A resource account; <paramref name="licensed"/> gives it a usage location and the licences a Calling Plan number needs.</summary>
+    private async Task<string> CreateInstanceAsync(string upn, bool licensed = true)
     {
         var (response, body) = await Send(HttpMethod.Post, "/beta/admin/teams/applicationInstances", new JsonObject
         {
@@ -37,7 +38,20 @@ public sealed class ProvisioningTests : IAsyncLifetime
             ["applicationId"] = EmulatorDefaults.ClientId,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return body!["objectId"]!.GetValue<string>();
+        var id = body!["objectId"]!.GetValue<string>();
+        if (licensed)
+        {
+            var (patched, _) = await Send(HttpMethod.Patch, $"/v1.0/users/{id}", new JsonObject { ["usageLocation"] = "US" });
+            Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+            var (assigned, _) = await Send(HttpMethod.Post, $"/v1.0/users/{id}/assignLicense", new JsonObject
+            {
+                ["addLicenses"] = new JsonArray(new JsonObject { ["skuId"] = EmulatorDefaults.PhoneSystemVirtualUserSkuId }, new JsonObject { ["skuId"] = EmulatorDefaults.Mcopstn1SkuId }),
+                ["removeLicenses"] = new JsonArray(),
+            });
+            Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        }
+
+        return id;
     }
 
     private async Task<JsonNode> AssignAsync(string number, string targetId, string numberType = "callingPlan")
@@ -76,7 +90,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     [Fact]
     public async Task AssignLicense_NeedsUsageLocation_ConsumesSeats_RejectsUnknownSku_AndExhaustedSeats()
     {
-        var instanceId = await CreateInstanceAsync("lic@contoso.onmicrosoft.com");
+        var instanceId = await CreateInstanceAsync("lic@contoso.onmicrosoft.com", licensed: false);
         var add = new JsonObject { ["addLicenses"] = new JsonArray(new JsonObject { ["skuId"] = EmulatorDefaults.Mcopstn1SkuId }), ["removeLicenses"] = new JsonArray() };
 
         var (noLocation, error) = await Send(HttpMethod.Post, $"/v1.0/users/{instanceId}/assignLicense", add);
@@ -118,7 +132,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     [Fact]
     public async Task ApplicationInstances_CreateGetListPatchSync_And409OnTakenUpn()
     {
-        var id = await CreateInstanceAsync("ivr@contoso.onmicrosoft.com");
+        var id = await CreateInstanceAsync("ivr@contoso.onmicrosoft.com", licensed: false);
         var (conflict, error) = await Send(HttpMethod.Post, "/beta/admin/teams/applicationInstances", new JsonObject
         {
             ["userPrincipalName"] = "IVR@contoso.onmicrosoft.com", ["displayName"] = "Other", ["applicationId"] = EmulatorDefaults.ClientId,
@@ -168,7 +182,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
         var (unencodedPlus, plusError) = await Send(HttpMethod.Get, "/v1.0/admin/teams/telephoneNumberManagement/numberAssignments?$filter=telephoneNumber eq '+12345678901'");
         Assert.Equal(HttpStatusCode.BadRequest, unencodedPlus.StatusCode);
         Assert.Contains("%2B", plusError!["error"]!["message"]!.GetValue<string>());
-        var (badFilter, _) = await Send(HttpMethod.Get, "/v1.0/admin/teams/telephoneNumberManagement/numberAssignments?$filter=startswith(telephoneNumber,'+1')");
+        var (badFilter, _) = await Send(HttpMethod.Get, "/v1.0/admin/teams/telephoneNumberManagement/numberAssignments?$filter=endswith(telephoneNumber,'01')");
         Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
         var (badTop, _) = await Send(HttpMethod.Get, "/v1.0/admin/teams/telephoneNumberManagement/numberAssignments?$top=0");
         Assert.Equal(HttpStatusCode.BadRequest, badTop.StatusCode);

@@ -148,14 +148,16 @@ public sealed class ProvisioningMicrosoftTeamsTests : IDisposable
     }
 
     [Fact]
-    public void WithMicrosoftTeams_GetUnknownIdentity_IsMicrosoftTeamsCommandFailed_WithTheirMessage()
+    public void WithMicrosoftTeams_GetUnknownIdentity_IsApplicationInstanceNotFound_AsOnTheEmulator()
     {
         using var session = SessionWithStandIn();
 
         var result = session.Run("CommsInvite\\Get-CsOnlineApplicationInstance -Identity nobody@contoso.com");
 
         var error = Assert.Single(result.AllErrors);
-        Assert.Equal("MicrosoftTeamsCommandFailed,CommsInvite.Commands.GetCsOnlineApplicationInstanceCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("ApplicationInstanceNotFound,CommsInvite.Commands.GetCsOnlineApplicationInstanceCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains("MicrosoftTeams", error.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("nobody@contoso.com", error.Exception.Message, StringComparison.Ordinal);
     }
 }

@@ -232,7 +232,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
     {
         using var session = _emulator.ConnectedSession();
         var number = AddFreeNumber();
-        session.Run("Set-CsPhoneNumberAssignment -Identity lee@contoso.onmicrosoft.com -TelephoneNumber $args[0] -NumberType CallingPlan", number).ThrowOnError();
+        session.Run("Set-CsGraphUserLicense -Identity lee@contoso.onmicrosoft.com -SkuPartNumber MCOPSTN1; Set-CsPhoneNumberAssignment -Identity lee@contoso.onmicrosoft.com -TelephoneNumber $args[0] -NumberType CallingPlan", number).ThrowOnError();
         var lee = State.FindUser("lee@contoso.onmicrosoft.com")!.Id;
         var changes = ProvisioningChanges();
 
@@ -339,12 +339,13 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
         var upn = NewUpn("seedform");
         var number = AddFreeNumber();
 
-        // The seeds' example 4, steps 1 and 4, as written there.
+        // The seeds' example 4, steps 1 and 4 as written there; step 2 (licences, in the admin center there) by cmdlet.
         var result = session.Run(
             """
             param($Upn, $AppId, $Number)
             $instance = New-CsOnlineApplicationInstance -UserPrincipalName $Upn -DisplayName 'Seed bot' -ApplicationId $AppId
             Sync-CsOnlineApplicationInstance -ObjectId $instance.ObjectId
+            Set-CsGraphUserLicense -Identity $Upn -SkuPartNumber PHONESYSTEM_VIRTUALUSER, MCOPSTN1 -UsageLocation US
             Set-CsOnlineVoiceApplicationInstance -Identity $Upn -TelephoneNumber $Number
             Sync-CsOnlineApplicationInstance -ObjectId $instance.ObjectId
             Get-CsOnlineApplicationInstance -Identity $Upn
@@ -361,7 +362,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
     {
         using var session = _emulator.ConnectedSession();
         var number = AddFreeNumber();
-        session.Run("Set-CsPhoneNumberAssignment -Identity grady@contoso.onmicrosoft.com -TelephoneNumber $args[0] -NumberType CallingPlan", number).ThrowOnError();
+        session.Run("Set-CsGraphUserLicense -Identity grady@contoso.onmicrosoft.com -SkuPartNumber MCOPSTN1; Set-CsPhoneNumberAssignment -Identity grady@contoso.onmicrosoft.com -TelephoneNumber $args[0] -NumberType CallingPlan", number).ThrowOnError();
 
         session.Run("Remove-CsPhoneNumberAssignment -Identity grady@contoso.onmicrosoft.com -PhoneNumber $args[0] -Confirm:$false", number).ThrowOnError();
         var changes = ProvisioningChanges();
@@ -381,7 +382,8 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>
 
         Assert.Equal(3, result.Output.Count);
         Assert.Equal("+14255550101", Prop(result.Output[0], "TelephoneNumber"));
-        Assert.Equal("callingPlan", Prop(result.Output[0], "NumberType"));
+        Assert.Equal("CallingPlan", Prop(result.Output[0], "NumberType"));
+        Assert.All(result.Output.Skip(1), n => Assert.Equal("Unassigned", Prop(n, "PstnAssignmentStatus")));
         Assert.All(result.Output.Skip(1), n => Assert.Equal("unassigned", Prop(n, "AssignmentStatus")));
         var formats = session.Run("(Get-Module CommsInvite).ExportedFormatFiles").ThrowOnError();
         Assert.Contains(formats.Output, f => f.ToString().EndsWith("CommsInvite.Provisioning.Format.ps1xml", StringComparison.Ordinal));

@@ -203,6 +203,7 @@ Describe 'Provisioning a PSTN bot against the emulator' {
 
         It 'refuses a number assigned to someone else (NumberAssignedElsewhere)' {
             $number = New-FreeNumber
+            $null = Set-CsGraphUserLicense -Identity 'lee@contoso.onmicrosoft.com' -SkuPartNumber MCOPSTN1 -ErrorAction Stop
             Set-CsPhoneNumberAssignment -Identity 'lee@contoso.onmicrosoft.com' -TelephoneNumber $number -NumberType CallingPlan -ErrorAction Stop
             $before = Get-ProvisioningChangeCount
             $result = Invoke-Captured { Set-CsPhoneNumberAssignment -Identity 'nestor@contoso.onmicrosoft.com' -PhoneNumber $number -PhoneNumberType CallingPlan -PassThru }
@@ -211,7 +212,7 @@ Describe 'Provisioning a PSTN bot against the emulator' {
             $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NumberAssignedElsewhere,*'
             $result.Errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
             Get-ProvisioningChangeCount | Should -Be $before
-            (Get-CsPhoneNumberAssignment -TelephoneNumber $number).AssignmentStatus | Should -Be 'userAssigned'
+            (Get-CsPhoneNumberAssignment -TelephoneNumber $number).PstnAssignmentStatus | Should -Be 'UserAssigned'
         }
 
         It 'gives up on an account that does not replicate within -Timeout (ApplicationInstanceSyncTimedOut)' {
@@ -314,6 +315,8 @@ Describe 'Provisioning a PSTN bot against the emulator' {
             $number = New-FreeNumber
             $instance = New-CsOnlineApplicationInstance -UserPrincipalName $upn -DisplayName 'Seed bot' -ApplicationId $AppId -ErrorAction Stop
             Sync-CsOnlineApplicationInstance -ObjectId $instance.ObjectId -ErrorAction Stop
+            # Step 2 of the example (licences, in the admin center there), by cmdlet.
+            $null = Set-CsGraphUserLicense -Identity $upn -SkuPartNumber PHONESYSTEM_VIRTUALUSER, MCOPSTN1 -UsageLocation US -ErrorAction Stop
             Set-CsOnlineVoiceApplicationInstance -Identity $upn -TelephoneNumber $number -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue
             Sync-CsOnlineApplicationInstance -ObjectId $instance.ObjectId -ErrorAction Stop
 
@@ -323,6 +326,7 @@ Describe 'Provisioning a PSTN bot against the emulator' {
 
         It 'frees a number, and a second removal changes nothing' {
             $number = New-FreeNumber
+            $null = Set-CsGraphUserLicense -Identity 'grady@contoso.onmicrosoft.com' -SkuPartNumber MCOPSTN1 -ErrorAction Stop
             Set-CsPhoneNumberAssignment -Identity 'grady@contoso.onmicrosoft.com' -TelephoneNumber $number -NumberType CallingPlan -ErrorAction Stop
             Remove-CsPhoneNumberAssignment -Identity 'grady@contoso.onmicrosoft.com' -PhoneNumber $number -Confirm:$false -ErrorAction Stop
             $before = Get-ProvisioningChangeCount
@@ -334,8 +338,32 @@ Describe 'Provisioning a PSTN bot against the emulator' {
         }
 
         It 'shows instances and numbers as tables by default' {
-            (Get-CsPhoneNumberAssignment -TelephoneNumber '+14255550101' | Out-String -Width 400) | Should -BeLike '*AssignmentStatus*'
+            (Get-CsPhoneNumberAssignment -TelephoneNumber '+14255550101' | Out-String -Width 400) | Should -BeLike '*PstnAssignmentStatus*'
             (Get-CsOnlineApplicationInstance | Select-Object -First 1 | Out-String -Width 400) | Should -BeLike '*UserPrincipalName*PhoneNumber*'
+        }
+
+        It 'refuses a Calling Plan number for an account without the PSTN licence (PstnLicenseRequired), saying what to do' {
+            $number = New-FreeNumber
+            $before = Get-ProvisioningChangeCount
+            $result = Invoke-Captured { Set-CsPhoneNumberAssignment -Identity 'megan@contoso.onmicrosoft.com' -TelephoneNumber $number -NumberType CallingPlan }
+            $result.Errors.Count | Should -Be 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -Be 'PstnLicenseRequired,CommsInvite.Commands.SetCsPhoneNumberAssignmentCommand'
+            $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $result.Errors[0].Exception.Message | Should -BeLike '*Set-CsGraphUserLicense*MCOPSTN1*'
+            (Get-CsPhoneNumberAssignment -TelephoneNumber $number).PstnAssignmentStatus | Should -Be 'Unassigned'
+        }
+
+        It 'refuses a Calling Plan number for a new resource account without a usage location (UsageLocationRequired)' {
+            $upn = New-TestUpn 'nolocation'
+            $number = New-FreeNumber
+            $result = Invoke-Captured {
+                New-CsOnlineApplicationInstance -UserPrincipalName $upn -DisplayName 'No location' -ApplicationId $AppId |
+                    Set-CsPhoneNumberAssignment -TelephoneNumber $number -NumberType CallingPlan -PassThru
+            }
+            $result.Output | Should -BeNullOrEmpty
+            $result.Errors.Count | Should -Be 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'UsageLocationRequired,*'
+            $result.Errors[0].Exception.Message | Should -BeLike '*-UsageLocation*'
         }
     }
 }
@@ -379,7 +407,8 @@ function New-CsOnlineApplicationInstance {
 }
 function Get-CsOnlineApplicationInstance {
     [CmdletBinding()]
-    param([string] $Identity)
+    param([string] $Identity, [string] $Identities, [int] $ResultSize, [int] $Skip, [switch] $Force)
+    if ($Identities) { $script:lastGet = @{} + $PSBoundParameters }
     if (-not $Identity) { return $script:instances.Values }
     foreach ($instance in $script:instances.Values) {
         if ($instance.UserPrincipalName -eq $Identity -or "$($instance.ObjectId)" -eq $Identity) { return $instance }
@@ -388,11 +417,12 @@ function Get-CsOnlineApplicationInstance {
 }
 function Sync-CsOnlineApplicationInstance {
     [CmdletBinding()]
-    param([string] $ObjectId, [string] $ApplicationId)
+    param([string] $ObjectId, [string] $ApplicationId, [string] $CallbackUri, [string] $AcsResourceId, [switch] $Force)
     $script:syncs++
+    $script:lastSync = @{} + $PSBoundParameters
     if ($script:syncs -eq 1) { throw "Object $ObjectId does not exist yet: it has not replicated; try again later." }
 }
-function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syncs = $script:syncs } }
+function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syncs = $script:syncs; LastSync = $script:lastSync; LastGet = $script:lastGet } }
 '@
             Import-Module -Name $standIn -Force -Global -ErrorAction Stop
         }
@@ -416,6 +446,22 @@ function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syn
             (Get-StandInCounters).Creates | Should -Be 1
             $result = Invoke-Captured { CommsInvite\New-CsOnlineApplicationInstance -UserPrincipalName 'bot@contoso.com' -DisplayName Bot -ApplicationId ([guid]::NewGuid()) }
             $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'UserPrincipalNameTaken,*'
+        }
+
+        It 'passes the parameters only MicrosoftTeams can honour through to it' {
+            $acs = [guid]::NewGuid().ToString()
+            $bot = CommsInvite\Get-CsOnlineApplicationInstance -Identity 'bot@contoso.com' -ErrorAction Stop
+            CommsInvite\Sync-CsOnlineApplicationInstance -ObjectId $bot.ObjectId -CallbackUri 'https://bot.contoso.com/api/calls' -AcsResourceId $acs -Force -ErrorAction Stop
+            $sync = (Get-StandInCounters).LastSync
+            $sync.CallbackUri | Should -Be 'https://bot.contoso.com/api/calls'
+            $sync.AcsResourceId | Should -Be $acs
+            $sync.Force | Should -BeTrue
+
+            $null = CommsInvite\Get-CsOnlineApplicationInstance -Identities 'bot@contoso.com,other@contoso.com' -ResultSize 10 -Skip 1 -ErrorAction Stop
+            $get = (Get-StandInCounters).LastGet
+            $get.Identities | Should -Be 'bot@contoso.com,other@contoso.com'
+            $get.ResultSize | Should -Be 10
+            $get.Skip | Should -Be 1
         }
     }
 }

@@ -13,11 +13,15 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>
-/// Teams resource accounts. No public Graph API exists for them: against the real service the cmdlets delegate to
-/// the MicrosoftTeams module; this client speaks the emulator's REST surface only.
+/// Teams resource accounts through the emulator's REST surface: the emulator backend of
+/// <see cref="IApplicationInstanceStore"/>. No public Graph API exists for them; against the real service the
+/// cmdlets use the MicrosoftTeams module as the store instead.
 /// </summary>
-public sealed class ApplicationInstanceClient
+public sealed class ApplicationInstanceClient : IApplicationInstanceStore
 {
+    /// <summary>MicrosoftTeams parameters the emulator has nothing to model with (Agent Provisioning callbacks, ACS, on-premises numbers).</summary>
+    private static readonly string[] Unsupported = { "CallbackUri", "AcsResourceId", "OnpremPhoneNumber" };
+
     private const string Root = "admin/teams/applicationInstances";
 
     private readonly GraphConnection _connection;
@@ -30,18 +34,82 @@ public sealed class ApplicationInstanceClient
     /// <summary>True against the emulator, the only place this REST surface exists.</summary>
     public bool IsSupported => _connection.Context.Environment == CloudEnvironment.Emulator;
 
-    public async Task<ApplicationInstance> CreateAsync(string userPrincipalName, string displayName, string applicationId, CancellationToken cancellationToken = default)
+    string IApplicationInstanceStore.Name => "emulator";
+
+    bool IApplicationInstanceStore.Supports(string commandName, string parameterName) =>
+        Array.IndexOf(Unsupported, parameterName) < 0;
+
+    Task<ApplicationInstance> IApplicationInstanceStore.CreateAsync(ApplicationInstanceSpec spec, CancellationToken cancellationToken) =>
+        CreateAsync(spec.UserPrincipalName, spec.DisplayName, spec.ApplicationId, cancellationToken);
+
+    async Task<IReadOnlyList<ApplicationInstance>> IApplicationInstanceStore.ListAsync(ApplicationInstanceQuery query, CancellationToken cancellationToken)
+    {
+        IEnumerable<ApplicationInstance> found;
+        if (query.Identities.Count > 0)
+        {
+            var list = new List<ApplicationInstance>();
+            foreach (var identity in query.Identities)
+            {
+                if (await TryGetAsync(identity, cancellationToken).ConfigureAwait(false) is { } instance && !list.Exists(i => i.ObjectId == instance.ObjectId))
+                {
+                    list.Add(instance);
+                }
+            }
+
+            found = list;
+        }
+        else
+        {
+            found = await ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        found = found.Skip(query.Skip ?? 0);
+        return (query.ResultSize is { } size ? found.Take(size) : found).ToArray();
+    }
+
+    Task<ApplicationInstance> IApplicationInstanceStore.UpdateAsync(string objectId, ApplicationInstanceChanges changes, CancellationToken cancellationToken) =>
+        SetAsync(objectId, changes.DisplayName, changes.ApplicationId, cancellationToken);
+
+    async Task<SyncAttempt> IApplicationInstanceStore.TrySyncAsync(string objectId, ApplicationInstanceSyncRequest request, CancellationToken cancellationToken)
+    {
+        RequireSupported();
+
+        // MicrosoftTeams' sync binds the instance to -ApplicationId; the emulator's sync takes no body, so bind first.
+        if (request.ApplicationId is { } applicationId)
+        {
+            await SetAsync(objectId, null, applicationId, cancellationToken).ConfigureAwait(false);
+        }
+
+        GraphResponse response;
+        try
+        {
+            response = await _connection.Http.SendAsync(
+                new GraphRequest(HttpMethod.Post, Uri("/" + Segment(objectId) + "/sync"), RequestSafety.Idempotent) { Target = objectId },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new CommsInviteException(ErrorIds.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{objectId}' was found (request-id {ex.RequestId}).", objectId, ex);
+        }
+
+        return response.StatusCode == HttpStatusCode.OK
+            ? new SyncAttempt { Done = true, Instance = Read(response) }
+            : new SyncAttempt { Done = false, RetryAfter = response.RetryAfter, Message = "the account is still replicating" };
+    }
+
+    /// <summary>Creates a resource account; without a display name the UPN's name part is used, as MicrosoftTeams does.</summary>
+    public async Task<ApplicationInstance> CreateAsync(string userPrincipalName, string? displayName, string? applicationId, CancellationToken cancellationToken = default)
     {
         RequireSupported();
         var upn = InputRules.RequireUserPrincipalName(userPrincipalName);
-        var name = InputRules.RequireNonEmpty(displayName, "DisplayName", 256);
-        var appId = InputRules.RequireGuid(applicationId, "ApplicationId");
+        var name = displayName is null ? upn.Substring(0, upn.IndexOf('@')) : InputRules.RequireNonEmpty(displayName, "DisplayName", 256);
+        var appId = applicationId is null ? null : InputRules.RequireGuid(applicationId, "ApplicationId");
         try
         {
             var response = await _connection.Http.SendAsync(
                 new GraphRequest(HttpMethod.Post, Uri(string.Empty), RequestSafety.NotIdempotent, new { userPrincipalName = upn, displayName = name, applicationId = appId }) { Target = upn },
                 cancellationToken).ConfigureAwait(false);
-            return response.Read<ApplicationInstance>();
+            return Read(response);
         }
         catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
         {
@@ -75,7 +143,7 @@ public sealed class ApplicationInstanceClient
             var response = await _connection.Http.SendAsync(
                 new GraphRequest(HttpMethod.Get, Uri("/" + segment), RequestSafety.Idempotent) { Target = identity },
                 cancellationToken).ConfigureAwait(false);
-            return response.Read<ApplicationInstance>();
+            return Read(response);
         }
         catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -87,7 +155,7 @@ public sealed class ApplicationInstanceClient
     {
         RequireSupported();
         var response = await _connection.Http.SendAsync(new GraphRequest(HttpMethod.Get, Uri(string.Empty), RequestSafety.Idempotent), cancellationToken).ConfigureAwait(false);
-        return response.Read<GraphCollection<ApplicationInstance>>().Value.ToArray();
+        return response.Read<GraphCollection<ApplicationInstance>>().Value.Select(WithTenant).ToArray();
     }
 
     /// <summary>PATCH displayName and/or applicationId; unchanged values are not sent.</summary>
@@ -115,56 +183,25 @@ public sealed class ApplicationInstanceClient
         var response = await _connection.Http.SendAsync(
             new GraphRequest(new HttpMethod("PATCH"), Uri("/" + System.Uri.EscapeDataString(current.ObjectId)), RequestSafety.Idempotent, changes) { Target = identity },
             cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(response.Body) ? await GetAsync(current.ObjectId, cancellationToken).ConfigureAwait(false) : response.Read<ApplicationInstance>();
+        return string.IsNullOrWhiteSpace(response.Body) ? await GetAsync(current.ObjectId, cancellationToken).ConfigureAwait(false) : Read(response);
     }
 
-    /// <summary>
-    /// Syncs the account into the voice directory, retrying while the new account has not replicated yet (202),
-    /// up to <paramref name="timeout"/>; reports each attempt.
-    /// </summary>
-    public async Task<ApplicationInstance> SyncAsync(string identity, TimeSpan timeout, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default, TimeSpan? retryInterval = null)
+    /// <summary>Syncs the account, retrying while it replicates (the rule lives in <see cref="ApplicationInstanceService"/>).</summary>
+    public Task<ApplicationInstance> SyncAsync(string identity, TimeSpan timeout, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default, TimeSpan? retryInterval = null)
     {
         RequireSupported();
-        var segment = Segment(identity);
-        if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromHours(1))
-        {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Timeout", $"The sync timeout must be positive and at most 1 hour (got {timeout}).", timeout);
-        }
+        var service = new ApplicationInstanceService(this) { SyncRetryInterval = retryInterval ?? TimeSpan.FromSeconds(1) };
+        _ = Segment(identity);
+        return service.SyncUntilReplicatedAsync(identity.Trim(), new ApplicationInstanceSyncRequest(), timeout, progress, cancellationToken);
+    }
 
-        var interval = retryInterval ?? TimeSpan.FromSeconds(1);
-        var clock = Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
-        {
-            GraphResponse response;
-            try
-            {
-                response = await _connection.Http.SendAsync(
-                    new GraphRequest(HttpMethod.Post, Uri("/" + segment + "/sync"), RequestSafety.Idempotent) { Target = identity },
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-            {
-                throw new CommsInviteException(ErrorIds.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found (request-id {ex.RequestId}).", identity, ex);
-            }
+    private ApplicationInstance Read(GraphResponse response) => WithTenant(response.Read<ApplicationInstance>());
 
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                progress?.Report(new SyncProgress { Identity = identity, Attempt = attempt, Elapsed = clock.Elapsed, Timeout = timeout, Message = $"{identity} is synced." });
-                return response.Read<ApplicationInstance>();
-            }
-
-            progress?.Report(new SyncProgress { Identity = identity, Attempt = attempt, Elapsed = clock.Elapsed, Timeout = timeout, Message = $"{identity} has not replicated yet (attempt {attempt})." });
-            var remaining = timeout - clock.Elapsed;
-            if (remaining <= TimeSpan.Zero)
-            {
-                throw new CommsInviteException(ErrorIds.ApplicationInstanceSyncTimedOut, FailureCategory.OperationTimeout,
-                    $"{identity} had not replicated after {clock.Elapsed.TotalSeconds:F0} s ({attempt} attempts); run Sync-CsOnlineApplicationInstance again later.", identity);
-            }
-
-            // The service's Retry-After says when replication should be done; the last attempt lands on the deadline.
-            var wait = response.RetryAfter ?? interval;
-            await Task.Delay(wait < remaining ? wait : remaining, cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>The emulator's instances belong to the connected tenant; MicrosoftTeams shows it on every instance.</summary>
+    private ApplicationInstance WithTenant(ApplicationInstance instance)
+    {
+        instance.TenantId ??= _connection.Context.TenantId;
+        return instance;
     }
 
     private void RequireSupported()

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -16,6 +17,9 @@ namespace CommsInvite.Core.Provisioning;
 public sealed class NumberAssignmentClient
 {
     private const string Root = "admin/teams/telephoneNumberManagement";
+
+    /// <summary>A bound on pages read for one list: 1000 numbers in pages of at least 10.</summary>
+    private const int MaxPages = 100;
 
     private readonly GraphConnection _connection;
 
@@ -50,59 +54,119 @@ public sealed class NumberAssignmentClient
         return match ?? throw new CommsValidationException(ErrorIds.InvalidArgument, parameterName, $"'{value}' is not an assignment status: use one of {string.Join(", ", known)}.", value);
     }
 
+    /// <summary>
+    /// The tenant's numbers that match <paramref name="query"/>, sorted by number, skipping <see cref="NumberAssignmentQuery.Skip"/>
+    /// and returning at most <see cref="NumberAssignmentQuery.Top"/> (500 by default, as MicrosoftTeams does). Pages are
+    /// followed through @odata.nextLink. Every filter is applied again here, so a service that ignores one of them
+    /// cannot make a caller act on the wrong number.
+    /// </summary>
     public async Task<IReadOnlyList<NumberAssignment>> ListAsync(NumberAssignmentQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new NumberAssignmentQuery();
-        var filters = new List<string>();
-        if (query.TelephoneNumber is not null)
+        var filter = NumberFilter.From(query);
+        var top = query.Top ?? NumberAssignmentQuery.DefaultTop;
+        if (top < 1 || top > NumberAssignmentQuery.MaxTop)
         {
-            filters.Add($"telephoneNumber eq '{InputRules.RequirePhoneNumber(query.TelephoneNumber, "TelephoneNumber")}'");
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "Top", $"Top must be between 1 and {NumberAssignmentQuery.MaxTop} (got {top}).", top);
         }
 
-        if (query.NumberType is not null)
+        var skip = query.Skip ?? 0;
+        if (skip < 0)
         {
-            filters.Add($"numberType eq '{NormalizeNumberType(query.NumberType)}'");
-        }
-
-        if (query.AssignmentStatus is not null)
-        {
-            filters.Add($"assignmentStatus eq '{NormalizeAssignmentStatus(query.AssignmentStatus)}'");
-        }
-
-        if (query.Top is { } top && (top < 1 || top > 1000))
-        {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Top", $"Top must be between 1 and 1000 (got {top}).", top);
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "Skip", $"Skip must not be negative (got {skip}).", skip);
         }
 
         var parameters = new List<string>();
-        if (filters.Count > 0)
+        if (filter.ODataFilter is { } odata)
         {
-            parameters.Add("$filter=" + Uri.EscapeDataString(string.Join(" and ", filters)));
+            parameters.Add("$filter=" + Uri.EscapeDataString(odata));
         }
 
-        if (query.Top is { } topValue)
+        parameters.Add("$top=" + top.ToString(CultureInfo.InvariantCulture));
+        if (skip > 0)
         {
-            parameters.Add("$top=" + topValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            parameters.Add("$skip=" + skip.ToString(CultureInfo.InvariantCulture));
         }
 
-        var path = Root + "/numberAssignments" + (parameters.Count == 0 ? string.Empty : "?" + string.Join("&", parameters));
-        var response = await _connection.Http.SendAsync(
-            new GraphRequest(HttpMethod.Get, _connection.GraphUri("v1.0", path), RequestSafety.Idempotent),
-            cancellationToken).ConfigureAwait(false);
-        var list = response.Read<GraphCollection<NumberAssignment>>().Value.AsEnumerable();
-
-        // Filter again locally: a service that ignores $filter must not make us act on the wrong number.
-        if (query.TelephoneNumber is not null)
+        var next = _connection.GraphUri("v1.0", Root + "/numberAssignments?" + string.Join("&", parameters));
+        var found = new List<NumberAssignment>();
+        for (var page = 0; next is not null && found.Count < top; page++)
         {
-            list = list.Where(n => n.TelephoneNumber == query.TelephoneNumber.Trim());
+            if (page >= MaxPages)
+            {
+                throw new CommsInviteException(ErrorIds.InvalidResponse, FailureCategory.InvalidResult,
+                    $"The number list did not end after {MaxPages} pages; stopping rather than reading forever.");
+            }
+
+            var response = await _connection.Http.SendAsync(new GraphRequest(HttpMethod.Get, next, RequestSafety.Idempotent), cancellationToken).ConfigureAwait(false);
+            var collection = response.Read<GraphCollection<NumberAssignment>>();
+            found.AddRange(collection.Value.Where(filter.Matches));
+            next = NextPage(collection.NextLink);
         }
 
-        if (query.Top is { } limit)
+        return found.Take(top).ToArray();
+    }
+
+    /// <summary>
+    /// updateNumber: changes a number's emergency location, network site or reverse number lookup options, and waits
+    /// for the operation. Only the attributes given are sent.
+    /// </summary>
+    public async Task<NumberAssignmentResult> UpdateAsync(NumberUpdateRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request is null)
         {
-            list = list.Take(limit);
+            throw new ArgumentNullException(nameof(request));
         }
 
-        return list.ToArray();
+        var number = InputRules.RequirePhoneNumber(request.TelephoneNumber, "TelephoneNumber");
+        if (!request.HasChanges)
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "LocationId", "Nothing to update: give a location id, a network site id or reverse number lookup options.");
+        }
+
+        var body = new Dictionary<string, object?> { ["telephoneNumber"] = number };
+        if (request.LocationId is not null)
+        {
+            body["locationId"] = request.LocationId.Trim();
+        }
+
+        if (request.NetworkSiteId is not null)
+        {
+            body["networkSiteId"] = request.NetworkSiteId.Trim();
+        }
+
+        if (request.ReverseNumberLookup is not null)
+        {
+            body["reverseNumberLookupOptions"] = request.ReverseNumberLookup.Select(TeamsSpelling.Camel).ToArray();
+        }
+
+        var operation = await StartAndWaitAsync("updateNumber", body, number, cancellationToken).ConfigureAwait(false);
+        if (IsFailed(operation))
+        {
+            throw OperationFailed("update", number, operation);
+        }
+
+        var after = await GetAsync(number, cancellationToken).ConfigureAwait(false);
+        return new NumberAssignmentResult { Assignment = after, Changed = true, Operation = operation };
+    }
+
+    /// <summary>Pages stay on the connection's Graph endpoint: a nextLink elsewhere is not followed with our token.</summary>
+    private Uri? NextPage(string? nextLink)
+    {
+        if (string.IsNullOrWhiteSpace(nextLink) || !Uri.TryCreate(nextLink, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var root = _connection.GraphUri("v1.0", Root);
+        if (!string.Equals(uri.Scheme, root.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(uri.Authority, root.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CommsInviteException(ErrorIds.InvalidResponse, FailureCategory.InvalidResult,
+                $"The number list's next page points to another host ({uri.Host}); not following it.");
+        }
+
+        return uri;
     }
 
     public async Task<NumberAssignment?> GetAsync(string telephoneNumber, CancellationToken cancellationToken = default)
@@ -140,13 +204,23 @@ public sealed class NumberAssignmentClient
             throw AssignedElsewhere(number, current.AssignmentTargetId);
         }
 
-        var body = new { telephoneNumber = number, assignmentTargetId = targetId, numberType, assignmentCategory = category };
+        var body = new Dictionary<string, object?> { ["telephoneNumber"] = number, ["assignmentTargetId"] = targetId, ["numberType"] = numberType, ["assignmentCategory"] = category };
+        if (!string.IsNullOrWhiteSpace(request.LocationId))
+        {
+            body["locationId"] = request.LocationId!.Trim();
+        }
+
         var operation = await StartAndWaitAsync("assignNumber", body, number, cancellationToken).ConfigureAwait(false);
         if (IsFailed(operation))
         {
             if (string.Equals(operation.Error?.Code, "NumberAlreadyAssigned", StringComparison.OrdinalIgnoreCase))
             {
                 throw AssignedElsewhere(number, null);
+            }
+
+            if (NumberOperationErrors.Refusal(operation, number, targetId) is { } refusal)
+            {
+                throw refusal;
             }
 
             throw OperationFailed("assign", number, operation);

@@ -444,17 +444,17 @@ internal static partial class CallsEndpoints
         {
             case "user":
                 var user = state.FindUser(p.IdentityId);
-                if (user is null) return (410, 301004, $"The invitee {p.IdentityId} is not a known user; the invitation was declined. DiagCode: {DeclinedDiagCode}");
+                if (user is null) return UnknownInvitee("user", p.IdentityId);
                 if (user.Declines) return (410, 301004, $"The invitee {p.IdentityId} declined the invitation. DiagCode: {DeclinedDiagCode}");
                 return null;
             case "applicationInstance":
                 return state.FindApplicationInstance(p.IdentityId) is null
-                    ? (410, 301004, $"The application instance {p.IdentityId} is unknown; the invitation was declined. DiagCode: {DeclinedDiagCode}")
+                    ? UnknownInvitee("application instance", p.IdentityId)
                     : null;
             case "application":
                 return state.Clients.ContainsKey(p.IdentityId)
                     ? null
-                    : (410, 301004, $"The application {p.IdentityId} is unknown; the invitation was declined. DiagCode: {DeclinedDiagCode}");
+                    : UnknownInvitee("application", p.IdentityId);
             case "phone":
                 var instance = call.SourceApplicationInstanceId is null ? null : state.FindApplicationInstance(call.SourceApplicationInstanceId);
                 string? number;
@@ -466,4 +466,11 @@ internal static partial class CallsEndpoints
                 return null; // guests answer
         }
     }
+
+    /// <summary>
+    /// An invitee id the directory does not know: a not-found failure, not a decline (nobody was rung). Graph does not
+    /// document this case; code 404 with subcode 0 is the emulator's assumption (docs/provisioning.md).
+    /// </summary>
+    private static (int Code, int Subcode, string Message) UnknownInvitee(string kind, string id) =>
+        (404, 0, $"The invited {kind} {id} was not found in the tenant's directory; nobody was invited.");
 }

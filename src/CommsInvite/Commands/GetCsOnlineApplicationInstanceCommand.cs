@@ -1,4 +1,4 @@
-using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -8,17 +8,39 @@ using CommsInvite.Core.Provisioning;
 
 namespace CommsInvite.Commands;
 
-/// <summary>Get-CsOnlineApplicationInstance: one instance by object id or UPN, or every instance of the tenant.</summary>
-[Cmdlet(VerbsCommon.Get, "CsOnlineApplicationInstance")]
+/// <summary>
+/// Get-CsOnlineApplicationInstance: one instance by object id or UPN, several (-Identities, comma-separated), or
+/// every instance of the tenant (-ResultSize, -Skip).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CsOnlineApplicationInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.None)]
 [OutputType(typeof(ApplicationInstance))]
 public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceCmdlet
 {
+    private ApplicationInstanceQuery _query = new();
+
     /// <summary>Object id (GUID) or user principal name; all instances when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserPrincipalName")]
     public string? Identity { get; set; }
 
-    protected override string TeamsCommandName => "Get-CsOnlineApplicationInstance";
+    /// <summary>Several object ids or UPNs, comma-separated (MicrosoftTeams' form) or as an array.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Identities { get; set; }
+
+    /// <summary>At most this many instances.</summary>
+    [Parameter(Position = 2)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? ResultSize { get; set; }
+
+    /// <summary>Skips this many instances first.</summary>
+    [Parameter(Position = 3)]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Skip { get; set; }
+
+    /// <summary>MicrosoftTeams' -Force, passed through to it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +49,13 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
             ProvisioningInput.RequireIdentity(Identity);
         }
 
+        var identities = new List<string>();
+        foreach (var part in (Identities ?? new string[0]).SelectMany(i => i.Split(',')).Select(i => i.Trim()).Where(i => i.Length > 0))
+        {
+            identities.Add(ProvisioningInput.RequireIdentity(part, "Identities"));
+        }
+
+        _query = new ApplicationInstanceQuery { Identities = identities, ResultSize = ResultSize, Skip = Skip, Force = Force };
         return Task.CompletedTask;
     }
 
@@ -34,7 +63,7 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
     {
         if (string.IsNullOrWhiteSpace(Identity))
         {
-            foreach (var instance in await Instances.ListAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var instance in await Instances.Store.ListAsync(_query, cancellationToken).ConfigureAwait(false))
             {
                 QueueObject(instance);
             }
@@ -43,30 +72,13 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
         }
 
         var identity = ProvisioningInput.RequireIdentity(Identity);
-        var found = await Instances.TryGetAsync(identity, cancellationToken).ConfigureAwait(false);
+        var found = await Instances.Store.TryGetAsync(identity, cancellationToken).ConfigureAwait(false);
         if (found is null)
         {
-            QueueError(NotFound(identity));
+            QueueError(ApplicationInstanceService.NotFound(identity, Instances.Store.Name));
             return;
         }
 
         QueueObject(found);
     }
-
-    protected override void ProcessWithMicrosoftTeams()
-    {
-        var parameters = new Hashtable();
-        if (!string.IsNullOrWhiteSpace(Identity))
-        {
-            parameters["Identity"] = ProvisioningInput.RequireIdentity(Identity);
-        }
-
-        foreach (var value in Teams.Invoke(TeamsCommandName, parameters, Identity).Where(v => v is not null))
-        {
-            WriteObject(MicrosoftTeamsBridge.Map(value));
-        }
-    }
-
-    private static CommsInviteException NotFound(string identity) =>
-        new(ErrorIds.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found.", identity);
 }

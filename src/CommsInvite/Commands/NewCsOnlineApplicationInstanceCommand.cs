@@ -1,10 +1,7 @@
 using System;
-using System.Collections;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;
 using CommsInvite.Core.Validation;
 
@@ -13,30 +10,31 @@ namespace CommsInvite.Commands;
 /// <summary>
 /// New-CsOnlineApplicationInstance: creates a Teams resource account for a bot, with the MicrosoftTeams module's
 /// parameters. Safe to re-run: an instance that already exists with this UPN and application id is emitted as it
-/// is (nothing is sent); a UPN held by anything else is UserPrincipalNameTaken.
+/// is (nothing is sent); a UPN held by an instance of another application is UserPrincipalNameTaken.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "CsOnlineApplicationInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplicationInstance))]
 public sealed class NewCsOnlineApplicationInstanceCommand : ApplicationInstanceCmdlet
 {
-    private string _upn = string.Empty;
-    private string _applicationId = string.Empty;
-    private string _displayName = string.Empty;
-
     /// <summary>The resource account's sign-in name, e.g. bot@contoso.onmicrosoft.com.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
     public string? UserPrincipalName { get; set; }
 
     /// <summary>The bot's application (client) id.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
     public string? ApplicationId { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Defaults to the UPN's name part.</summary>
+    [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
     public string? DisplayName { get; set; }
 
-    protected override string TeamsCommandName => "New-CsOnlineApplicationInstance";
+    /// <summary>MicrosoftTeams' -Force, passed through to it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
-    /// <summary>Values given on the command line are checked at once, before MicrosoftTeams is even looked for.</summary>
+    /// <summary>Values given on the command line are checked at once, before a backend is even looked for.</summary>
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         if (UserPrincipalName is not null)
@@ -49,105 +47,51 @@ public sealed class NewCsOnlineApplicationInstanceCommand : ApplicationInstanceC
             InputRules.RequireGuid(ApplicationId, "ApplicationId");
         }
 
+        if (DisplayName is not null)
+        {
+            InputRules.RequireNonEmpty(DisplayName, "DisplayName", 256);
+        }
+
         return Task.CompletedTask;
     }
 
-    protected override Task ProcessRecordAsync(CancellationToken cancellationToken) => CreateOrReuseAsync(cancellationToken);
-
-    protected override void ProcessWithMicrosoftTeams()
-    {
-        Validate();
-        var existing = Teams.TryGet(_upn);
-        if (existing is not null)
-        {
-            if (Reuse(existing, WriteVerbose, WriteWarning))
-            {
-                WriteObject(existing);
-            }
-
-            return;
-        }
-
-        if (!ShouldProcess(_upn, Action))
-        {
-            return;
-        }
-
-        var created = Teams.Invoke(TeamsCommandName, new Hashtable { ["UserPrincipalName"] = _upn, ["ApplicationId"] = _applicationId, ["DisplayName"] = _displayName }, _upn);
-        foreach (var value in created.Where(v => v is not null))
-        {
-            WriteObject(MicrosoftTeamsBridge.Map(value));
-        }
-    }
-
-    private string Action => $"Create application instance '{_displayName}' for application {_applicationId}";
-
-    private void Validate()
-    {
-        _upn = ProvisioningInput.RequireUserPrincipalName(UserPrincipalName);
-        _applicationId = InputRules.RequireGuid(ApplicationId, "ApplicationId");
-        _displayName = InputRules.RequireNonEmpty(DisplayName, "DisplayName", 256).Trim();
-    }
-
-    private async Task CreateOrReuseAsync(CancellationToken cancellationToken)
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         // Every check runs before the first request: a bad value sends nothing.
-        Validate();
-        var existing = await Instances.TryGetAsync(_upn, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        var spec = new ApplicationInstanceSpec
         {
-            if (Reuse(existing, QueueVerbose, QueueWarning))
-            {
-                QueueObject(existing);
-            }
-
-            return;
-        }
-
-        if (!await ShouldProcessAsync(_upn, Action).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        try
-        {
-            var created = await Instances.CreateAsync(_upn, _displayName, _applicationId, cancellationToken).ConfigureAwait(false);
-            QueueVerbose($"Created application instance {created.UserPrincipalName} (ObjectId {created.ObjectId}); run Sync-CsOnlineApplicationInstance -ObjectId {created.ObjectId} next.");
-            QueueObject(created);
-        }
-        catch (CommsInviteException ex) when (ex is not CommsValidationException)
-        {
-            QueueError(ex);
-        }
+            UserPrincipalName = ProvisioningInput.RequireUserPrincipalName(UserPrincipalName),
+            ApplicationId = ApplicationId is null ? null : InputRules.RequireGuid(ApplicationId, "ApplicationId"),
+            DisplayName = DisplayName is null ? null : InputRules.RequireNonEmpty(DisplayName, "DisplayName", 256).Trim(),
+            Force = Force,
+        };
+        return PerRecordAsync(() => CreateOrReuseAsync(spec, cancellationToken));
     }
 
-    /// <summary>True when the existing instance is this one (re-run); otherwise reports UserPrincipalNameTaken.</summary>
-    private bool Reuse(ApplicationInstance existing, Action<string> verbose, Action<string> warning)
+    private async Task CreateOrReuseAsync(ApplicationInstanceSpec spec, CancellationToken cancellationToken)
     {
-        if (!string.Equals(existing.ApplicationId, _applicationId, StringComparison.OrdinalIgnoreCase))
+        var existing = await Instances.FindReusableAsync(spec, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
         {
-            var error = new CommsInviteException(ErrorIds.UserPrincipalNameTaken, FailureCategory.ResourceExists,
-                $"The user principal name {_upn} is already taken by application instance {existing.ObjectId} of application {existing.ApplicationId ?? "(none)"}, not {_applicationId}. " +
-                "Pick another UPN, or change that instance with Set-CsOnlineApplicationInstance -ApplicationId.", _upn);
-            if (UsesEmulator)
+            QueueVerbose($"Application instance {existing.UserPrincipalName} already exists (ObjectId {existing.ObjectId}, application {existing.ApplicationId}" +
+                (existing.PhoneNumber is null ? string.Empty : $", number {existing.PhoneNumber}") + "); nothing was created.");
+            if (spec.DisplayName is not null && !string.Equals(existing.DisplayName, spec.DisplayName, StringComparison.Ordinal))
             {
-                QueueError(error);
-            }
-            else
-            {
-                WriteError(Infrastructure.ErrorRecords.From(error));
+                QueueWarning($"{existing.UserPrincipalName} exists with display name '{existing.DisplayName}', not '{spec.DisplayName}'; Set-CsOnlineApplicationInstance -DisplayName changes it.");
             }
 
-            return false;
+            QueueObject(existing);
+            return;
         }
 
-        verbose($"Application instance {existing.UserPrincipalName} already exists (ObjectId {existing.ObjectId}, application {existing.ApplicationId}" +
-            (existing.PhoneNumber is null ? string.Empty : $", number {existing.PhoneNumber}") + "); nothing was created.");
-        if (!string.Equals(existing.DisplayName, _displayName, StringComparison.Ordinal))
+        var action = $"Create application instance '{spec.DisplayName ?? spec.UserPrincipalName}'" + (spec.ApplicationId is null ? string.Empty : $" for application {spec.ApplicationId}");
+        if (!await ShouldProcessAsync(spec.UserPrincipalName, action).ConfigureAwait(false))
         {
-            warning($"{existing.UserPrincipalName} exists with display name '{existing.DisplayName}', not '{_displayName}'; Set-CsOnlineApplicationInstance -DisplayName changes it.");
+            return;
         }
 
-        return true;
+        var created = await Instances.CreateAsync(spec, cancellationToken).ConfigureAwait(false);
+        QueueVerbose($"Created application instance {created.UserPrincipalName} (ObjectId {created.ObjectId}); run Sync-CsOnlineApplicationInstance -ObjectId {created.ObjectId} next.");
+        QueueObject(created);
     }
 }

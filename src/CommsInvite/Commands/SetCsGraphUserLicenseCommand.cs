@@ -25,6 +25,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
     /// <summary>The account: object id or user principal name (binds ObjectId from an application instance).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserId", "UserPrincipalName")]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
     /// <summary>Part numbers such as PHONESYSTEM_VIRTUALUSER, MCOPSTN1 (completed from the tenant's subscriptions).</summary>
@@ -50,6 +51,10 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
     /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
     public string? PhoneNumber { get; set; }
+
+    /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? Synced { get; set; }
 
     private string? _usageLocation;
 
@@ -79,6 +84,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
         var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
         var phoneNumber = ProvisioningInput.OptionalPhoneNumber(PhoneNumber, nameof(PhoneNumber));
         return PerRecordAsync(async () =>
         {
@@ -111,7 +117,7 @@ public sealed class SetCsGraphUserLicenseCommand : ProvisioningCmdlet
 
             if (PassThru)
             {
-                QueueObject(await DescribeAccountAsync(user, applicationId, phoneNumber, cancellationToken).ConfigureAwait(false));
+                QueueObject(DescribeAccount(user, applicationId, phoneNumber, synced));
             }
         });
     }

@@ -1,18 +1,17 @@
 using System;
-using System.Collections;
-using System.Linq;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;
 using CommsInvite.Core.Validation;
 
 namespace CommsInvite.Commands;
 
 /// <summary>
-/// Set-CsOnlineApplicationInstance: changes an instance's display name and/or application id. Values that are
-/// already in place are not sent; an instance with nothing to change is emitted as it is.
+/// Set-CsOnlineApplicationInstance: changes an instance's display name and/or application id (and, through
+/// MicrosoftTeams, its ACS resource id or on-premises number). Values that are already in place are not sent; an
+/// instance with nothing to change is emitted as it is.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "CsOnlineApplicationInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplicationInstance))]
@@ -20,93 +19,32 @@ public sealed class SetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserPrincipalName")]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
-    [Parameter]
-    public string? DisplayName { get; set; }
+    /// <summary>Direct Routing number of a hybrid resource account (MicrosoftTeams backend only).</summary>
+    [Parameter(Position = 1)]
+    public string? OnpremPhoneNumber { get; set; }
 
-    [Parameter]
+    [Parameter(Position = 2)]
+    [ValidateNotNullOrEmpty]
     public string? ApplicationId { get; set; }
 
-    protected override string TeamsCommandName => "Set-CsOnlineApplicationInstance";
+    /// <summary>Azure Communication Services resource id (MicrosoftTeams backend only).</summary>
+    [Parameter(Position = 3)]
+    [ValidateNotNullOrEmpty]
+    public string? AcsResourceId { get; set; }
+
+    [Parameter(Position = 4)]
+    public string? DisplayName { get; set; }
+
+    /// <summary>MicrosoftTeams' -Force, passed through to it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override IEnumerable<string> PassThroughParameters => new[] { "OnpremPhoneNumber", "AcsResourceId" };
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
-    {
-        ValidateChanges();
-        if (Identity is not null)
-        {
-            ProvisioningInput.RequireIdentity(Identity);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
-    {
-        var identity = ProvisioningInput.RequireIdentity(Identity);
-        try
-        {
-            var current = await Instances.GetAsync(identity, cancellationToken).ConfigureAwait(false);
-            var changes = Describe(current);
-            if (changes is null)
-            {
-                QueueVerbose(InPlace(current));
-                QueueObject(current);
-                return;
-            }
-
-            if (!await ShouldProcessAsync(current.UserPrincipalName, "Set " + changes).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            var updated = await Instances.SetAsync(current.ObjectId, NewDisplayName(current), NewApplicationId(current), cancellationToken).ConfigureAwait(false);
-            QueueVerbose($"Set {changes} on {updated.UserPrincipalName}.");
-            QueueObject(updated);
-        }
-        catch (CommsInviteException ex) when (ex is not CommsValidationException)
-        {
-            QueueError(ex);
-        }
-    }
-
-    protected override void ProcessWithMicrosoftTeams()
-    {
-        var identity = ProvisioningInput.RequireIdentity(Identity);
-        var current = Teams.TryGet(identity);
-        if (current is not null && Describe(current) is null)
-        {
-            WriteVerbose(InPlace(current));
-            WriteObject(current);
-            return;
-        }
-
-        var changes = current is null ? "the given values" : Describe(current)!;
-        if (!ShouldProcess(identity, "Set " + changes))
-        {
-            return;
-        }
-
-        var parameters = new Hashtable { ["Identity"] = identity };
-        if (DisplayName is not null)
-        {
-            parameters["DisplayName"] = DisplayName.Trim();
-        }
-
-        if (ApplicationId is not null)
-        {
-            parameters["ApplicationId"] = ApplicationId.Trim();
-        }
-
-        var output = Teams.Invoke(TeamsCommandName, parameters, identity).Where(v => v is not null).ToList();
-        var updated = output.Count > 0 ? MicrosoftTeamsBridge.Map(output[0]) : Teams.TryGet(identity);
-        if (updated is not null)
-        {
-            WriteObject(updated);
-        }
-    }
-
-    private void ValidateChanges()
     {
         if (DisplayName is not null)
         {
@@ -117,31 +55,84 @@ public sealed class SetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
         {
             InputRules.RequireGuid(ApplicationId, "ApplicationId");
         }
+
+        if (AcsResourceId is not null)
+        {
+            InputRules.RequireGuid(AcsResourceId, "AcsResourceId");
+        }
+
+        if (OnpremPhoneNumber is not null)
+        {
+            ProvisioningInput.OptionalPhoneNumber(OnpremPhoneNumber, "OnpremPhoneNumber");
+        }
+
+        if (Identity is not null)
+        {
+            ProvisioningInput.RequireIdentity(Identity);
+        }
+
+        return Task.CompletedTask;
     }
 
-    private string? NewDisplayName(ApplicationInstance current) =>
-        DisplayName is not null && !string.Equals(DisplayName.Trim(), current.DisplayName, StringComparison.Ordinal) ? DisplayName.Trim() : null;
-
-    private string? NewApplicationId(ApplicationInstance current) =>
-        ApplicationId is not null && !string.Equals(ApplicationId.Trim(), current.ApplicationId, StringComparison.OrdinalIgnoreCase) ? ApplicationId.Trim() : null;
-
-    /// <summary>What would change, or null when everything asked for is already in place.</summary>
-    private string? Describe(ApplicationInstance current)
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var parts = new System.Collections.Generic.List<string>();
-        if (NewDisplayName(current) is { } name)
+        var identity = ProvisioningInput.RequireIdentity(Identity);
+        return PerRecordAsync(async () =>
+        {
+            var current = await Instances.GetAsync(identity, cancellationToken).ConfigureAwait(false);
+            var changes = Changes(current);
+            if (changes.IsEmpty)
+            {
+                QueueVerbose($"{current.UserPrincipalName} already has display name '{current.DisplayName}' and application id {current.ApplicationId}; nothing to change.");
+                QueueObject(current);
+                return;
+            }
+
+            var description = Describe(current, changes);
+            if (!await ShouldProcessAsync(current.UserPrincipalName, "Set " + description).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var updated = await Instances.Store.UpdateAsync(current.ObjectId, changes, cancellationToken).ConfigureAwait(false);
+            QueueVerbose($"Set {description} on {updated.UserPrincipalName}.");
+            QueueObject(updated);
+        });
+    }
+
+    /// <summary>Only what differs from the instance as it is.</summary>
+    private ApplicationInstanceChanges Changes(ApplicationInstance current) => new()
+    {
+        DisplayName = DisplayName is not null && !string.Equals(DisplayName.Trim(), current.DisplayName, StringComparison.Ordinal) ? DisplayName.Trim() : null,
+        ApplicationId = ApplicationId is not null && !string.Equals(ApplicationId.Trim(), current.ApplicationId, StringComparison.OrdinalIgnoreCase) ? ApplicationId.Trim() : null,
+        AcsResourceId = AcsResourceId is not null && !string.Equals(AcsResourceId.Trim(), current.AcsResourceId, StringComparison.OrdinalIgnoreCase) ? AcsResourceId.Trim() : null,
+        OnpremPhoneNumber = ProvisioningInput.PlainPhoneNumber(OnpremPhoneNumber) is { } number && number != current.PhoneNumber ? number : null,
+        Force = Force,
+    };
+
+    private static string Describe(ApplicationInstance current, ApplicationInstanceChanges changes)
+    {
+        var parts = new List<string>();
+        if (changes.DisplayName is { } name)
         {
             parts.Add($"display name '{name}' (was '{current.DisplayName}')");
         }
 
-        if (NewApplicationId(current) is { } app)
+        if (changes.ApplicationId is { } app)
         {
             parts.Add($"application id {app} (was {current.ApplicationId})");
         }
 
-        return parts.Count == 0 ? null : string.Join(" and ", parts);
-    }
+        if (changes.AcsResourceId is { } acs)
+        {
+            parts.Add($"ACS resource id {acs}");
+        }
 
-    private static string InPlace(ApplicationInstance current) =>
-        $"{current.UserPrincipalName} already has display name '{current.DisplayName}' and application id {current.ApplicationId}; nothing to change.";
+        if (changes.OnpremPhoneNumber is { } number)
+        {
+            parts.Add($"on-premises number {number}");
+        }
+
+        return string.Join(" and ", parts);
+    }
 }

@@ -1,26 +1,28 @@
-using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Core.Provisioning;
-using CommsInvite.Core.Validation;
 
 namespace CommsInvite.Commands;
 
 /// <summary>
 /// Set-CsOnlineVoiceApplicationInstance: the seeds' deprecated way to give an application instance its number,
 /// kept so those lines run unchanged. It does what Set-CsPhoneNumberAssignment does (the number type is the
-/// number's own); without -TelephoneNumber it removes the instance's number, as the original did.
+/// number's own); without -TelephoneNumber it removes the instance's number, as the original did. -DomainController
+/// and -Tenant (Skype for Business Online leftovers) are refused before any request.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "CsOnlineVoiceApplicationInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplicationInstance))]
 public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmentCmdlet
 {
+    private static readonly string[] Unsupported = { "DomainController", "Tenant" };
+
     private string? _number;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The resource account: object id or user principal name (optional in MicrosoftTeams' syntax, needed all the same).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "UserPrincipalName")]
+    [ValidateNotNullOrEmpty]
     public string? Identity { get; set; }
 
     /// <summary>E.164 (a "tel:" prefix is accepted); empty removes the instance's number.</summary>
@@ -29,11 +31,34 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
     [AllowNull]
     public string? TelephoneNumber { get; set; }
 
+    /// <summary>Skype for Business Online's domain controller: not supported.</summary>
+    [Parameter]
+    [Alias("DC")]
+    public string? DomainController { get; set; }
+
+    /// <summary>Skype for Business Online's tenant id: not supported (the connected tenant is used).</summary>
+    [Parameter]
+    public string? Tenant { get; set; }
+
+    /// <summary>Accepted for MicrosoftTeams compatibility; there is no prompt to suppress beyond -Confirm.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
     public string? ApplicationId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? Synced { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        UnsupportedParameters.Refuse(this, Unsupported, "it belongs to Skype for Business Online, which Graph has no counterpart for.",
+            "Leave it out: the connected tenant is used.");
+        base.BeginProcessing();
+    }
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
@@ -49,20 +74,25 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
     {
         var identity = ProvisioningInput.RequireIdentity(Identity);
         var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
+        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
         return PerRecordAsync(async () =>
         {
             if (_number is not null)
             {
-                await AssignAsync(identity, _number, null, "primary", PassThru, applicationId, cancellationToken).ConfigureAwait(false);
+                var account = await AssignAsync(identity, new NumberAssignRequest { TelephoneNumber = _number, NumberType = string.Empty }, cancellationToken).ConfigureAwait(false);
+                if (account is not null && PassThru)
+                {
+                    QueueObject(DescribeAccount(account, applicationId, _number, synced));
+                }
+
                 return;
             }
 
             var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
             await UnassignAllAsync(user, cancellationToken).ConfigureAwait(false);
-
             if (PassThru)
             {
-                QueueObject(await DescribeAccountAsync(user, applicationId, null, cancellationToken).ConfigureAwait(false));
+                QueueObject(DescribeAccount(user, applicationId, null, synced));
             }
         });
     }

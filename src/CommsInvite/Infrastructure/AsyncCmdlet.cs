@@ -86,6 +86,32 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         return answer.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the pipeline thread (where PowerShell commands may be invoked, e.g. another
+    /// module's cmdlets) and hands its result back to the task.
+    /// </summary>
+    protected internal Task<T> OnPipelineThreadAsync<T>(Func<T> work)
+    {
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(() =>
+        {
+            try
+            {
+                answer.TrySetResult(work());
+            }
+            catch (PipelineStoppedException ex)
+            {
+                answer.TrySetException(ex);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                answer.TrySetException(ex);
+            }
+        });
+        return answer.Task;
+    }
+
     private void Enqueue(Action write)
     {
         var pending = _pending ?? throw new InvalidOperationException("Pipeline writes are only possible while a cmdlet block runs.");

@@ -109,6 +109,11 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
         Assert.Equal(ErrorIds.NumberNotFound, notInTenant.ErrorId);
 
         var number = (await connection.Numbers.ListAsync(new NumberAssignmentQuery { AssignmentStatus = "unassigned", Top = 1 })).Single().TelephoneNumber;
+        var unlicensed = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = Users.Adele, NumberType = "CallingPlan" }));
+        Assert.Equal(NumberErrorIds.PstnLicenseRequired, unlicensed.ErrorId);
+        Assert.Equal(FailureCategory.InvalidOperation, unlicensed.Category);
+        Assert.Contains("Set-CsGraphUserLicense", unlicensed.Message);
+        await connection.Licenses.AssignAsync(new LicenseAssignmentRequest { UserId = Users.Adele, SkuPartNumbers = { "MCOPSTN1" } });
         await connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = Users.Adele, NumberType = "CallingPlan" });
         var elsewhere = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = instance.ObjectId, NumberType = "CallingPlan" }));
         Assert.Equal(ErrorIds.NumberAssignedElsewhere, elsewhere.ErrorId);

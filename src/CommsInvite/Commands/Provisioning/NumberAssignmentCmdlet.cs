@@ -14,19 +14,23 @@ namespace CommsInvite.Commands;
 /// </summary>
 public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
 {
-    /// <summary>Assigns <paramref name="number"/> to the account; null <paramref name="numberType"/> takes the number's own type.</summary>
-    protected async Task AssignAsync(string identity, string number, string? numberType, string category, bool passThru, string? applicationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Assigns the request's number to the account (its NumberType blank: the number's own type). Returns the account,
+    /// or null when -WhatIf/-Confirm said no.
+    /// </summary>
+    protected async Task<GraphUser?> AssignAsync(string identity, NumberAssignRequest request, CancellationToken cancellationToken)
     {
+        var number = request.TelephoneNumber;
         var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
         var current = await Connection.Numbers.GetAsync(number, cancellationToken).ConfigureAwait(false)
             ?? throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
                 $"{number} is not one of the tenant's telephone numbers; acquire it first (Get-CsPhoneNumberAssignment lists them).", number);
 
-        var type = numberType ?? NumberAssignmentClient.NormalizeNumberType(current.NumberType ?? "callingPlan");
+        var type = string.IsNullOrEmpty(request.NumberType) ? NumberAssignmentClient.NormalizeNumberType(current.NumberType ?? "callingPlan") : request.NumberType;
         if (current.NumberType is not null && !string.Equals(current.NumberType, type, StringComparison.OrdinalIgnoreCase))
         {
             throw new CommsInviteException(ProvisioningErrorIds.NumberTypeMismatch, FailureCategory.InvalidArgument,
-                $"{number} is a {current.NumberType} number, not {type}; pass -NumberType {Pascal(current.NumberType)}.", number);
+                $"{number} is a {current.NumberType} number, not {Pascal(type)}; pass -NumberType {current.NumberType}.", number);
         }
 
         if (current.IsAssigned)
@@ -34,35 +38,46 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
             if (!string.Equals(current.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))
             {
                 throw new CommsInviteException(ErrorIds.NumberAssignedElsewhere, FailureCategory.ResourceExists,
-                    $"{number} is already assigned to {current.AssignmentTargetId} ({current.AssignmentStatus}), not to {user}; remove that assignment first (Remove-CsPhoneNumberAssignment) or pick a free number (Get-CsPhoneNumberAssignment -PstnAssignmentStatus Unassigned).",
+                    $"{number} is already assigned to {current.AssignmentTargetId} ({current.PstnAssignmentStatus}), not to {user}; remove that assignment first (Remove-CsPhoneNumberAssignment) or pick a free number (Get-CsPhoneNumberAssignment -PstnAssignmentStatus Unassigned).",
                     number);
             }
 
-            QueueVerbose($"{number} is already assigned to {user} ({current.AssignmentStatus}); nothing to change.");
-        }
-        else
-        {
-            if (!await ShouldProcessAsync(user.ToString(), $"Assign {type} number {number}").ConfigureAwait(false))
-            {
-                return;
-            }
-
-            var result = await Connection.Numbers.AssignAsync(
-                new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = user.Id, NumberType = type, AssignmentCategory = category },
-                cancellationToken).ConfigureAwait(false);
-            QueueVerbose($"Assigned {number} to {user} (operation {result.Operation?.Id ?? "none"}, {result.Assignment?.AssignmentStatus}).");
+            QueueVerbose($"{number} is already assigned to {user} ({current.PstnAssignmentStatus}); nothing to change.");
+            return user;
         }
 
-        if (passThru)
+        if (!await ShouldProcessAsync(user.ToString(), $"Assign {Pascal(type)} number {number}").ConfigureAwait(false))
         {
-            var account = await DescribeAccountAsync(user, applicationId, number, cancellationToken).ConfigureAwait(false);
-            account.PhoneNumber ??= number;
-            QueueObject(account);
+            return null;
         }
+
+        var result = await Connection.Numbers.AssignAsync(
+            new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = user.Id, NumberType = type, AssignmentCategory = request.AssignmentCategory, LocationId = request.LocationId },
+            cancellationToken).ConfigureAwait(false);
+        QueueVerbose($"Assigned {number} to {user} (operation {result.Operation?.Id ?? "none"}, {result.Assignment?.PstnAssignmentStatus}).");
+        return user;
+    }
+
+    /// <summary>updateNumber (location, network site, reverse number lookup) after -WhatIf/-Confirm.</summary>
+    protected async Task UpdateAsync(NumberUpdateRequest request, CancellationToken cancellationToken)
+    {
+        var what = string.Join(", ", new[]
+        {
+            request.LocationId is null ? null : $"location {request.LocationId}",
+            request.NetworkSiteId is null ? null : $"network site {request.NetworkSiteId}",
+            request.ReverseNumberLookup is null ? null : $"reverse number lookup [{string.Join(", ", request.ReverseNumberLookup)}]",
+        }.Where(p => p is not null));
+        if (!await ShouldProcessAsync(request.TelephoneNumber, "Set " + what).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var result = await Connection.Numbers.UpdateAsync(request, cancellationToken).ConfigureAwait(false);
+        QueueVerbose($"Set {what} on {request.TelephoneNumber} (operation {result.Operation?.Id ?? "none"}).");
     }
 
     /// <summary>Removes <paramref name="number"/> from the account; a number that is not assigned is no change.</summary>
-    protected async Task UnassignAsync(Core.Provisioning.GraphUser user, string number, string? numberType, CancellationToken cancellationToken)
+    protected async Task UnassignAsync(GraphUser user, string number, string? numberType, CancellationToken cancellationToken)
     {
         var current = await Connection.Numbers.GetAsync(number, cancellationToken).ConfigureAwait(false)
             ?? throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
@@ -95,9 +110,9 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     }
 
     /// <summary>Removes every number the account holds (each asked with ShouldProcess); none held is no change.</summary>
-    protected async Task UnassignAllAsync(Core.Provisioning.GraphUser user, CancellationToken cancellationToken)
+    protected async Task UnassignAllAsync(GraphUser user, CancellationToken cancellationToken)
     {
-        var held = (await Connection.Numbers.ListAsync(new NumberAssignmentQuery(), cancellationToken).ConfigureAwait(false))
+        var held = (await Connection.Numbers.ListAsync(new NumberAssignmentQuery { AssignmentTargetId = user.Id, Top = NumberAssignmentQuery.MaxTop }, cancellationToken).ConfigureAwait(false))
             .Where(n => n.IsAssigned && string.Equals(n.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))
             .ToList();
         if (held.Count == 0)

@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace CommsInvite.Core.Provisioning;
+
+/// <summary>Set-CsPhoneNumberAssignment.</summary>
+public sealed class NumberAssignRequest
+{
+    public string TelephoneNumber { get; set; } = string.Empty;
+
+    /// <summary>The object id of the user or application instance.</summary>
+    public string AssignmentTargetId { get; set; } = string.Empty;
+
+    public string NumberType { get; set; } = "callingPlan";
+
+    /// <summary>primary (default), private or alternate.</summary>
+    public string AssignmentCategory { get; set; } = "primary";
+
+    /// <summary>An emergency location for the number (Calling Plan and Operator Connect).</summary>
+    public string? LocationId { get; set; }
+}
+
+/// <summary>telephoneNumberManagement long-running operation.</summary>
+public sealed class NumberOperation
+{
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("status")] public string? Status { get; set; }
+    [JsonPropertyName("createdDateTime")] public DateTimeOffset? CreatedDateTime { get; set; }
+    [JsonPropertyName("resourceLocation")] public string? ResourceLocation { get; set; }
+    [JsonPropertyName("error")] public NumberOperationError? Error { get; set; }
+
+    public override string ToString() => $"{Id} ({Status})";
+}
+
+public sealed class NumberOperationError
+{
+    [JsonPropertyName("code")] public string? Code { get; set; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+}
+
+/// <summary>The outcome of assign/unassign.</summary>
+public sealed class NumberAssignmentResult
+{
+    public NumberAssignment? Assignment { get; init; }
+    public bool Changed { get; init; }
+    public NumberOperation? Operation { get; init; }
+}

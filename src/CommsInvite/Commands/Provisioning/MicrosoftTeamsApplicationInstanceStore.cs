@@ -1,0 +1,175 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Commands.Infrastructure;
+using CommsInvite.Core;
+using CommsInvite.Core.Provisioning;
+
+namespace CommsInvite.Commands;
+
+/// <summary>
+/// The real-service backend of <see cref="IApplicationInstanceStore"/>: MicrosoftTeams' own cmdlets, run on the
+/// pipeline thread (the cmdlet's task waits for them), every documented parameter passed through as given.
+/// </summary>
+internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInstanceStore
+{
+    private readonly AsyncCmdlet _cmdlet;
+    private readonly MicrosoftTeamsModule _module;
+
+    private MicrosoftTeamsApplicationInstanceStore(AsyncCmdlet cmdlet, MicrosoftTeamsModule module)
+    {
+        _cmdlet = cmdlet;
+        _module = module;
+    }
+
+    public string Name => MicrosoftTeamsModule.ModuleName;
+
+    /// <summary>MicrosoftTeams asks for a new account a while longer than the emulator does.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+
+    public static MicrosoftTeamsApplicationInstanceStore Require(AsyncCmdlet cmdlet, string commandName) =>
+        new(cmdlet, MicrosoftTeamsModule.Require(cmdlet, commandName));
+
+    public bool Supports(string commandName, string parameterName) => true;
+
+    public async Task<ApplicationInstance?> TryGetAsync(string identity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await RunAsync("Get-CsOnlineApplicationInstance", new Hashtable { ["Identity"] = identity }, identity).ConfigureAwait(false);
+            return found.FirstOrDefault();
+        }
+        catch (CommsInviteException ex) when (LooksNotFound(ex))
+        {
+            return null;
+        }
+    }
+
+    public Task<IReadOnlyList<ApplicationInstance>> ListAsync(ApplicationInstanceQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new Hashtable();
+        if (query.Identities.Count > 0)
+        {
+            parameters["Identities"] = string.Join(",", query.Identities);
+        }
+
+        if (query.ResultSize is { } size)
+        {
+            parameters["ResultSize"] = size;
+        }
+
+        if (query.Skip is { } skip)
+        {
+            parameters["Skip"] = skip;
+        }
+
+        AddSwitch(parameters, "Force", query.Force);
+        return RunAsync("Get-CsOnlineApplicationInstance", parameters, null);
+    }
+
+    public async Task<ApplicationInstance> CreateAsync(ApplicationInstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var parameters = new Hashtable { ["UserPrincipalName"] = spec.UserPrincipalName };
+        AddText(parameters, "ApplicationId", spec.ApplicationId);
+        AddText(parameters, "DisplayName", spec.DisplayName);
+        AddSwitch(parameters, "Force", spec.Force);
+        var created = await RunAsync("New-CsOnlineApplicationInstance", parameters, spec.UserPrincipalName).ConfigureAwait(false);
+        return created.FirstOrDefault()
+            ?? await TryGetAsync(spec.UserPrincipalName, cancellationToken).ConfigureAwait(false)
+            ?? throw ApplicationInstanceService.NotFound(spec.UserPrincipalName, Name);
+    }
+
+    public async Task<ApplicationInstance> UpdateAsync(string objectId, ApplicationInstanceChanges changes, CancellationToken cancellationToken)
+    {
+        var parameters = new Hashtable { ["Identity"] = objectId };
+        AddText(parameters, "DisplayName", changes.DisplayName);
+        AddText(parameters, "ApplicationId", changes.ApplicationId);
+        AddText(parameters, "AcsResourceId", changes.AcsResourceId);
+        AddText(parameters, "OnpremPhoneNumber", changes.OnpremPhoneNumber);
+        AddSwitch(parameters, "Force", changes.Force);
+        var output = await RunAsync("Set-CsOnlineApplicationInstance", parameters, objectId).ConfigureAwait(false);
+        return output.FirstOrDefault()
+            ?? await TryGetAsync(objectId, cancellationToken).ConfigureAwait(false)
+            ?? throw ApplicationInstanceService.NotFound(objectId, Name);
+    }
+
+    public async Task<SyncAttempt> TrySyncAsync(string objectId, ApplicationInstanceSyncRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new Hashtable { ["ObjectId"] = objectId };
+        AddText(parameters, "ApplicationId", request.ApplicationId);
+        AddText(parameters, "CallbackUri", request.CallbackUri);
+        AddText(parameters, "AcsResourceId", request.AcsResourceId);
+        AddSwitch(parameters, "Force", request.Force);
+        try
+        {
+            await RunAsync("Sync-CsOnlineApplicationInstance", parameters, objectId).ConfigureAwait(false);
+            return new SyncAttempt { Done = true };
+        }
+        catch (CommsInviteException ex) when (ex.Message.IndexOf("same key has already been added", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            // MicrosoftTeams' answer when the mapping exists already (its documentation, example 2): synced.
+            return new SyncAttempt { Done = true, Message = "already synced" };
+        }
+        catch (CommsInviteException ex) when (LooksNotFound(ex) || LooksUnreplicated(ex))
+        {
+            return new SyncAttempt { Done = false, RetryAfter = RetryInterval, Message = ex.Message };
+        }
+    }
+
+    /// <summary>MicrosoftTeams' application instance (ObjectId, TenantId, UserPrincipalName, ApplicationId, DisplayName, PhoneNumber "tel:+1...").</summary>
+    internal static ApplicationInstance Map(PSObject value) => new()
+    {
+        ObjectId = Text(value, "ObjectId") ?? Text(value, "Id") ?? string.Empty,
+        TenantId = Text(value, "TenantId"),
+        UserPrincipalName = Text(value, "UserPrincipalName") ?? string.Empty,
+        DisplayName = Text(value, "DisplayName"),
+        ApplicationId = Text(value, "ApplicationId"),
+        PhoneNumber = ProvisioningInput.PlainPhoneNumber(Text(value, "PhoneNumber")),
+        AcsResourceId = Text(value, "AcsResourceId"),
+
+        // MicrosoftTeams does not say whether an instance is synced; a sync is always attempted through it.
+        Synced = false,
+    };
+
+    private async Task<IReadOnlyList<ApplicationInstance>> RunAsync(string command, Hashtable parameters, object? target)
+    {
+        var output = await _cmdlet.OnPipelineThreadAsync(() => _module.Invoke(command, parameters, target)).ConfigureAwait(false);
+        return output.Where(o => o is not null).Select(Map).ToArray();
+    }
+
+    private static void AddText(Hashtable parameters, string name, string? value)
+    {
+        if (value is not null)
+        {
+            parameters[name] = value;
+        }
+    }
+
+    private static void AddSwitch(Hashtable parameters, string name, bool value)
+    {
+        if (value)
+        {
+            parameters[name] = new SwitchParameter(true);
+        }
+    }
+
+    private static bool LooksNotFound(CommsInviteException ex) =>
+        ex.Category == FailureCategory.ObjectNotFound
+        || ex.Message.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0
+        || ex.Message.IndexOf("does not exist", StringComparison.OrdinalIgnoreCase) >= 0;
+
+    private static bool LooksUnreplicated(CommsInviteException ex) =>
+        ex.Message.IndexOf("replicat", StringComparison.OrdinalIgnoreCase) >= 0
+        || ex.Message.IndexOf("try again", StringComparison.OrdinalIgnoreCase) >= 0;
+
+    private static string? Text(PSObject value, string name)
+    {
+        var text = value.Properties[name]?.Value?.ToString();
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+}

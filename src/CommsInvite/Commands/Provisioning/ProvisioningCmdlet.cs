@@ -1,0 +1,44 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using CommsInvite.Commands.Infrastructure;
+using CommsInvite.Core;
+using CommsInvite.Core.Provisioning;
+
+namespace CommsInvite.Commands;
+
+/// <summary>Base of the Graph provisioning cmdlets (licences, numbers): account lookups shared by all.</summary>
+public abstract class ProvisioningCmdlet : GraphSessionCmdlet
+{
+    /// <summary>A GUID is checked to exist; a UPN is looked up to its object id. UserNotFound when absent.</summary>
+    protected async Task<GraphUser> ResolveAccountAsync(string identity, CancellationToken cancellationToken) =>
+        await Connection.Licenses.GetUserAsync(identity, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The account as an application-instance object, for -PassThru, so a pipeline can go on to the next step: built
+    /// from the directory user and what was piped in (application id, synced), whichever backend created it.
+    /// </summary>
+    protected ApplicationInstance DescribeAccount(GraphUser user, string? applicationId, string? phoneNumber, bool synced) => new()
+    {
+        ObjectId = user.Id,
+        TenantId = Connection.Context.TenantId,
+        UserPrincipalName = user.UserPrincipalName ?? string.Empty,
+        DisplayName = user.DisplayName,
+        ApplicationId = string.IsNullOrWhiteSpace(applicationId) ? null : applicationId,
+        PhoneNumber = ProvisioningInput.PlainPhoneNumber(phoneNumber),
+        Synced = synced,
+    };
+
+    /// <summary>Runs one pipeline record's work; a service failure is that record's error, not the pipeline's end.</summary>
+    protected async Task PerRecordAsync(Func<Task> work)
+    {
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (CommsInviteException ex) when (ex is not CommsValidationException)
+        {
+            QueueError(ex);
+        }
+    }
+}
