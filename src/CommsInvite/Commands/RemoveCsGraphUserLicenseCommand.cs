@@ -47,6 +47,10 @@ public sealed class RemoveCsGraphUserLicenseCommand : ProvisioningCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
     public string? PhoneNumber { get; set; }
 
+    /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? Synced { get; set; }
+
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         // Checked before the first account is touched, so a typo sends nothing.
@@ -73,6 +77,7 @@ public sealed class RemoveCsGraphUserLicenseCommand : ProvisioningCmdlet
         var identity = ProvisioningInput.RequireIdentity(Identity);
         var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
         var phoneNumber = ProvisioningInput.OptionalPhoneNumber(PhoneNumber, nameof(PhoneNumber));
+        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
         return PerRecordAsync(async () =>
         {
             var remover = new LicenseRemovalClient(Connection);
@@ -97,7 +102,7 @@ public sealed class RemoveCsGraphUserLicenseCommand : ProvisioningCmdlet
 
             if (PassThru)
             {
-                QueueObject(await DescribeAccountAsync(user, applicationId, phoneNumber, cancellationToken).ConfigureAwait(false));
+                QueueObject(DescribeAccount(user, applicationId, phoneNumber, synced));
             }
         });
     }
