@@ -40,6 +40,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     . (Join-Path $PSScriptRoot 'ChildProcess.ps1')
+    . (Join-Path $PSScriptRoot 'PackageSupport.ps1')
     $script:RepoRoot = Get-TestRepoRoot
     $emulator = Start-TestEmulator -RepoRoot $RepoRoot -Name 'Pester.Documentation' -ArgumentList @('--answer-delay-ms', '200', '--replication-delay-ms', '0')
     $script:EmulatorProcess = $emulator.Process
@@ -56,6 +57,20 @@ BeforeAll {
         Sync-CsOnlineApplicationInstance -PassThru -ErrorAction Stop |
         Set-CsGraphUserLicense -SkuPartNumber PHONESYSTEM_VIRTUALUSER, MCOPSTN1 -UsageLocation US -PassThru -ErrorAction Stop |
         Set-CsPhoneNumberAssignment -TelephoneNumber $freeNumbers[1] -NumberType CallingPlan -PassThru -ErrorAction Stop
+
+    # The calls the README names by id (the seeds' ids): a group call with a chatInfo for each -CallId, a peer-to-peer
+    # call for each -ReplacesCallId.
+    $readme = Get-Content -LiteralPath (Join-Path $RepoRoot 'README.md') -Raw
+    $guid = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+    $seeded = @{}
+    foreach ($match in [regex]::Matches($readme, "-(?<kind>CallId|ReplacesCallId)\s+'?(?<id>$guid)")) {
+        $id = $match.Groups['id'].Value
+        if ($seeded.ContainsKey($id)) { continue }
+        $seeded[$id] = $true
+        $body = if ($match.Groups['kind'].Value -eq 'ReplacesCallId') { @{ id = $id; peerToPeer = $true } }
+        else { @{ id = $id; peerToPeer = $false; chatInfo = @{ threadId = "19:meeting_$($id.Replace('-', ''))@thread.v2" } } }
+        $null = Invoke-RestMethod -Method Post -Uri "$($Connection.adminEndpoint)/calls" -Body ($body | ConvertTo-Json) -ContentType 'application/json' -SkipCertificateCheck
+    }
 
     # The reader's working folder and home (HOME and the XDG folders point into the temporary folder).
     $script:WorkFolder = Join-Path $TempFolder 'work'
@@ -76,8 +91,7 @@ BeforeAll {
 
     # A block that installs from ./out/packages gets the package there.
     if (Select-String -LiteralPath (Join-Path $RepoRoot 'README.md') -Pattern 'out[/\\]packages' -Quiet) {
-        & dotnet run --project (Join-Path $RepoRoot 'tests/CommsInvite.Packaging') -- -output (Join-Path $WorkFolder 'out/packages') | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)" }
+        $null = New-TestPackage -RepoRoot $RepoRoot -ModuleFolder (Split-Path (Get-TestModuleManifest -RepoRoot $RepoRoot)) -Output (Join-Path $WorkFolder 'out/packages')
     }
 
     function script:Invoke-DocumentationBlock([string]$Code) {

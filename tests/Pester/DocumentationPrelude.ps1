@@ -6,6 +6,7 @@
 #   working folder  $Setup.WorkFolder: emulator.json (the connection file), bot.pfx (the dev client's certificate),
 #                   notification.json and notifications/*.json (a commsNotifications body), out/packages when a
 #                   block installs from it
+#   installs        a block that runs Install-/Save-PSResource or -Module gets only the working folder and HOME
 #   Connect-CsGraph every call goes to the emulator: $PSDefaultParameterValues adds -EmulatorConnectionFile,
 #                   and the session starts connected (client secret)
 #   $tenantId $t    the emulator's tenant            $appId $app     its dev client id
@@ -20,6 +21,10 @@
 
 $ProgressPreference = 'SilentlyContinue'   # progress bars are for people; this output goes to a log
 Set-Location -LiteralPath $Setup.WorkFolder
+
+# A block that installs CommsInvite is a reader's first step: the module is not loaded yet and nothing is connected
+# (a second copy of the same version from another folder cannot load into the same process).
+if ($Setup.Block -match '\b(Install|Save)-(PSResource|Module)\b') { return }
 
 $connection = Get-Content -LiteralPath $Setup.ConnectionFile -Raw | ConvertFrom-Json
 $PSDefaultParameterValues['Connect-CsGraph:EmulatorConnectionFile'] = $Setup.ConnectionFile

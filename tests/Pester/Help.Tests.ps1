@@ -85,9 +85,8 @@ Describe 'Manifest' {
 Describe 'Package' {
     BeforeAll {
         $script:RepositoryFolder = Join-Path $TempFolder 'repository'
-        & dotnet run --project (Join-Path $RepoRoot 'tests/CommsInvite.Packaging') -- -output $RepositoryFolder | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)" }
-        $script:PackagePath = Join-Path $RepositoryFolder "CommsInvite.$ModuleVersion.nupkg"
+        . (Join-Path $PSScriptRoot 'PackageSupport.ps1')
+        $script:PackagePath = New-TestPackage -RepoRoot $RepoRoot -ModuleFolder (Split-Path $ManifestPath) -Output $RepositoryFolder
     }
 
     It 'holds the module files and no markdown or pdb' {

@@ -11,6 +11,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     . (Join-Path $PSScriptRoot 'ChildProcess.ps1')
+    . (Join-Path $PSScriptRoot 'PackageSupport.ps1')
     $script:RepoRoot = Get-TestRepoRoot
     $script:ModuleVersion = (Import-PowerShellDataFile -LiteralPath (Get-TestModuleManifest -RepoRoot $RepoRoot)).ModuleVersion
     $emulator = Start-TestEmulator -RepoRoot $RepoRoot -Name 'Pester.Install' -ArgumentList @('--answer-delay-ms', '200')
@@ -19,8 +20,7 @@ BeforeAll {
     $script:ConnectionFile = $emulator.ConnectionFile
 
     $script:RepositoryFolder = Join-Path $TempFolder 'repository'
-    & dotnet run --project (Join-Path $RepoRoot 'tests/CommsInvite.Packaging') -- -output $RepositoryFolder | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)" }
+    $null = New-TestPackage -RepoRoot $RepoRoot -ModuleFolder (Split-Path (Get-TestModuleManifest -RepoRoot $RepoRoot)) -Output $RepositoryFolder
 
     # Installs with one tool in a child pwsh with its own temporary HOME; returns that child's environment and the
     # folder the module landed in.
