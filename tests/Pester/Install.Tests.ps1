@@ -106,7 +106,10 @@ $outcome = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $UserA, $Use
     }
 
     function script:Assert-Works($Seen, [string]$UnderFolder) {
-        $Seen.ModuleBase | Should -BeLike ((Join-Path $UnderFolder 'CommsInvite') + '*')
+        # <modules folder>/CommsInvite/<version>, somewhere under the folder that install or save wrote to.
+        $Seen.ModuleBase | Should -BeLike "$UnderFolder*"
+        Split-Path -Path $Seen.ModuleBase -Leaf | Should -Be $ModuleVersion
+        Split-Path -Path (Split-Path -Path $Seen.ModuleBase) -Leaf | Should -Be 'CommsInvite'
         $Seen.Version | Should -Be $ModuleVersion
         $Seen.Cmdlets | Should -BeGreaterOrEqual 21
         $Seen.Examples | Should -BeGreaterOrEqual 2
