@@ -11,8 +11,10 @@ namespace CommsInvite.ImportBenchmark;
 /// that first imports a one-function script module (so the engine's own first-use JIT, which any first command
 /// pays, is not charged to CommsInvite), then times `Import-Module CommsInvite` by name with a Stopwatch inside the
 /// process. The same is done for a second one-function script module as the baseline: PowerShell's own cost of
-/// importing a module by name. Prints the medians of 7 and their ratio, the module's size on disk, and the
-/// assemblies the import loaded. Not a test: it prints figures, nothing fails a build.
+/// importing a module by name. A third series warms PowerShell's formatting too (Get-Date | Out-String) before the
+/// import, which separates the engine's one-time build of its format tables (paid by the first output of any
+/// session, or by the first module with format files) from CommsInvite's own cost. Prints the medians of 7 and the
+/// ratios, the module's size on disk, and the assemblies the import loaded. Not a test: it prints figures, nothing fails a build.
 /// Usage: dotnet run -c Release --project tests/CommsInvite.ImportBenchmark [-- --samples N] [-- --pwsh PATH]
 /// </summary>
 public static class Program
@@ -43,11 +45,13 @@ public static class Program
 
         var commsInvite = new List<Sample>();
         var baseline = new List<Sample>();
+        var formatWarmed = new List<Sample>();
         for (var i = 0; i < samples; i++)
         {
-            // Alternate, so that machine noise falls on both alike.
-            commsInvite.Add(Measure(pwsh, modulePath, "CommsInvite"));
-            baseline.Add(Measure(pwsh, modulePath, "OneFunction"));
+            // Alternate, so that machine noise falls on all alike.
+            commsInvite.Add(Measure(pwsh, modulePath, "CommsInvite", warmFormatting: false));
+            baseline.Add(Measure(pwsh, modulePath, "OneFunction", warmFormatting: false));
+            formatWarmed.Add(Measure(pwsh, modulePath, "CommsInvite", warmFormatting: true));
         }
 
         var import = Median(commsInvite.Select(s => s.ImportMs));
@@ -61,6 +65,9 @@ public static class Program
         Console.WriteLine(F($"  one-function module      {baselineImport,8:F1} ms   samples {Join(baseline.Select(s => s.ImportMs))}"));
         Console.WriteLine(F($"  ratio CommsInvite/one-function {import / baselineImport:F2}"));
         Console.WriteLine(F($"  warm-up import (the first module of the process): {Median(commsInvite.Select(s => s.WarmMs)):F1} ms"));
+        var warmed = Median(formatWarmed.Select(s => s.ImportMs));
+        Console.WriteLine(F($"  CommsInvite when the warm-up also formatted output (Get-Date | Out-String), so PowerShell's format"));
+        Console.WriteLine(F($"  tables were built before: {warmed,8:F1} ms   samples {Join(formatWarmed.Select(s => s.ImportMs))}   ratio to one-function {warmed / baselineImport:F2}"));
         Console.WriteLine(F($"  assemblies the import loaded: {commsInvite[0].Loaded} ({string.Join(", ", commsInvite[0].Assemblies)})"));
         Console.WriteLine(F($"Module on disk: {megabytes:F2} MB in {files.Length} files"));
         Console.WriteLine(F($"Load average at the end: {LoadAverage()}"));
@@ -72,11 +79,12 @@ public static class Program
 
     private sealed record Sample(double WarmMs, double ImportMs, int Loaded, string[] Assemblies);
 
-    private static Sample Measure(string pwsh, string modulePath, string module)
+    private static Sample Measure(string pwsh, string modulePath, string module, bool warmFormatting)
     {
+        var warmUp = warmFormatting ? "Import-Module Warm -ErrorAction Stop; $null = Get-Date | Out-String" : "Import-Module Warm -ErrorAction Stop";
         // One line of JSON from the child: the warm-up import, the measured import, and the CommsInvite assemblies loaded.
         var script = $$"""
-            $clock = [System.Diagnostics.Stopwatch]::StartNew(); Import-Module Warm -ErrorAction Stop; $warm = $clock.Elapsed.TotalMilliseconds
+            $clock = [System.Diagnostics.Stopwatch]::StartNew(); {{warmUp}}; $warm = $clock.Elapsed.TotalMilliseconds
             $clock.Restart(); Import-Module {{module}} -ErrorAction Stop; $import = $clock.Elapsed.TotalMilliseconds
             $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'CommsInvite*' } | ForEach-Object { $_.GetName().Name })
             @{ warm = $warm; import = $import; loaded = $loaded } | ConvertTo-Json -Compress
