@@ -10,10 +10,13 @@
     Package  Build in Release, then pack out/CommsInvite/<ModuleVersion> into out/packages/CommsInvite.<ver>.nupkg
              (tests/CommsInvite.Packaging, the same tool `dotnet build -t:PackModule` runs), a folder repository that
              Install-PSResource / Install-Module can install from.
-    Demo     Build, start the emulator, import the module, create a group call, invite two users and wait.
+    Demo     Build, start the emulator and run examples/<Example>.ps1 (Invite-TwoUsers by default: create a group call,
+             invite two users, wait, print the outcome and the roster) in a new pwsh that finds the module by name.
 
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Demo -Example Provision-PstnBot
 #>
 [CmdletBinding()]
 param(
@@ -21,7 +24,11 @@ param(
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Debug'
+    [string]$Configuration = 'Debug',
+
+    # Demo: the example under examples/ to run (without .ps1); each takes -EmulatorConnectionFile.
+    [ValidateSet('Invite-TwoUsers', 'Provision-PstnBot')]
+    [string]$Example = 'Invite-TwoUsers'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -144,36 +151,53 @@ function Invoke-Package {
     Write-Host "Install it: Register-PSResourceRepository -Name CommsInviteLocal -Uri '$repositoryFolder' -Trusted; Install-PSResource CommsInvite -Repository CommsInviteLocal"
 }
 
-function Invoke-Demo {
-    Invoke-Build
+# Starts the built emulator on a free port; returns the process and its connection file once it is written.
+function Start-Emulator([string]$Folder) {
     $emulatorDll = Get-ChildItem -Path (Join-Path $repoRoot "src/CommsInvite.Emulator/bin/$Configuration") -Filter 'CommsInvite.Emulator.dll' -Recurse |
         Where-Object { $_.Directory.Name -ne 'ref' } | Select-Object -First 1 -ExpandProperty FullName
+    $connectionFile = Join-Path $Folder 'emulator.json'
+    $emulator = Start-Process -FilePath dotnet -ArgumentList @($emulatorDll, '--port', '0', '--connection-file', $connectionFile, '--answer-delay-ms', '500') -PassThru `
+        -RedirectStandardOutput (Join-Path $Folder 'emulator.out.txt') -RedirectStandardError (Join-Path $Folder 'emulator.err.txt')
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path -LiteralPath $connectionFile)) {
+        if ($emulator.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            if (-not $emulator.HasExited) { Stop-Process -Id $emulator.Id -Force }
+            throw "The emulator did not start: $(Get-Content -Raw -LiteralPath (Join-Path $Folder 'emulator.err.txt') -ErrorAction SilentlyContinue)"
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    Start-Sleep -Milliseconds 200
+    [pscustomobject]@{ Process = $emulator; ConnectionFile = $connectionFile }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $script = Join-Path $repoRoot "examples/$Example.ps1"
+    if (-not (Test-Path -LiteralPath $script)) {
+        throw "No example examples/$Example.ps1; there are: $((Get-ChildItem (Join-Path $repoRoot 'examples') -Filter *.ps1).BaseName -join ', ')."
+    }
     $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('CommsInvite.Demo.' + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $folder
-    $connectionFile = Join-Path $folder 'emulator.json'
-    $emulator = Start-Process -FilePath dotnet -ArgumentList @($emulatorDll, '--port', '0', '--connection-file', $connectionFile) -PassThru `
-        -RedirectStandardOutput (Join-Path $folder 'emulator.out.txt') -RedirectStandardError (Join-Path $folder 'emulator.err.txt')
+    $emulator = $null
+    $modulePath = $env:PSModulePath
+    $noColor = $env:NO_COLOR
     try {
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path -LiteralPath $connectionFile)) {
-            if ($emulator.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw 'The emulator did not start.' }
-            Start-Sleep -Milliseconds 100
-        }
-        Start-Sleep -Milliseconds 200
-
-        Import-Module (Join-Path $moduleFolder 'CommsInvite.psd1') -Force
-        Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $connectionFile
-        Get-CsGraphContext | Format-List
-        $call = New-CsGraphCall -CallbackUri 'http://127.0.0.1:9/callback' -ThreadId '19:meeting_demo@thread.v2' -Subject 'CommsInvite demo'
-        $call | Format-Table
-        Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId '278405a3-f568-4b3e-b684-009193463064', '7e1b4346-85a6-4bdd-abe3-d11c5d420efe' |
-            Tee-Object -Variable operations | Format-Table
-        $operations | Wait-CsGraphInviteOperation -Timeout 60 -PollInterval 0.5 | Format-Table
-        Get-CsGraphCallParticipant -CallId $call.Id | Format-Table
-        Disconnect-CsGraph
+        $emulator = Start-Emulator -Folder $folder
+        Write-Host "Emulator: connection file $($emulator.ConnectionFile)" -ForegroundColor Cyan
+        # The example runs as a user runs it: a new pwsh (this one's), the module found by name on PSModulePath
+        # (out/ holds CommsInvite/<version>), its tables drawn by pwsh itself for this terminal or pipe.
+        $env:PSModulePath = (Join-Path $repoRoot 'out') + [System.IO.Path]::PathSeparator + $modulePath
+        # Into a pipe or a file (CI logs), plain text: pwsh drops its colour escapes when NO_COLOR is set.
+        $noColor = $env:NO_COLOR
+        if ([Console]::IsOutputRedirected) { $env:NO_COLOR = '1' }
+        Write-Host "pwsh -File examples/$Example.ps1 -EmulatorConnectionFile $($emulator.ConnectionFile)" -ForegroundColor Cyan
+        & (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -NoProfile -NonInteractive -File $script -EmulatorConnectionFile $emulator.ConnectionFile
+        if ($LASTEXITCODE -ne 0) { throw "examples/$Example.ps1 failed with exit code $LASTEXITCODE." }
     }
     finally {
-        if (-not $emulator.HasExited) { Stop-Process -Id $emulator.Id -Force }
+        $env:PSModulePath = $modulePath
+        $env:NO_COLOR = $noColor
+        if ($emulator -and -not $emulator.Process.HasExited) { Stop-Process -Id $emulator.Process.Id -Force }
         Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
     }
 }

@@ -1,10 +1,10 @@
 <#
 .SYNOPSIS
-    Issue 3's pipeline: provision a Teams application instance with a PSTN number, then let a call owned by
+    The provisioning pipeline: provision a Teams application instance with a PSTN number, then let a call owned by
     it invite a phone. Safe to run again: every step reports what is already in place and changes nothing.
 .DESCRIPTION
-    Against the emulator (the script host starts one and passes -EmulatorConnectionFile):
-        dotnet run --project tests/CommsInvite.ScriptHost -- examples/Provision-PstnBot.ps1
+    Against the emulator (build.ps1 starts one and passes -EmulatorConnectionFile):
+        dotnet pwsh ./build.ps1 -Task Demo -Example Provision-PstnBot
     Against Microsoft 365, connect with Connect-CsGraph (certificate or managed identity) and, for the
     application-instance steps, Connect-MicrosoftTeams; the pipeline itself is the same.
 .PARAMETER EmulatorConnectionFile
@@ -46,21 +46,21 @@ if (-not $TelephoneNumber) {
 }
 if (-not $TelephoneNumber) { throw 'The tenant has no free calling-plan number; acquire one first.' }
 
-"Provisioning $UserPrincipalName with $TelephoneNumber"
+Write-Host "Provisioning $UserPrincipalName with $TelephoneNumber"
 $bot = New-CsOnlineApplicationInstance -UserPrincipalName $UserPrincipalName -DisplayName 'PSTN bot' -ApplicationId $applicationId |
     Sync-CsOnlineApplicationInstance -PassThru |
     Set-CsGraphUserLicense -SkuPartNumber PHONESYSTEM_VIRTUALUSER, MCOPSTN1 -UsageLocation US -PassThru |
     Set-CsPhoneNumberAssignment -TelephoneNumber $TelephoneNumber -NumberType CallingPlan -PassThru
 if (-not $bot) { return }   # -WhatIf
-$bot
+$bot | Out-Default
 
 # A group call owned by the application instance: its number sponsors the PSTN invite.
 $call = New-CsGraphCall -CallbackUri 'https://bot.contoso.com/api/calls' -Subject 'PSTN demo' -SourceApplicationInstanceId $bot.ObjectId
-$call
+$call | Out-Default
 
 # The seeds' example 4: invite one phone into the call and wait until it has answered.
 Invoke-CsGraphParticipantInvite -CallId $call.Id -PhoneNumber $InvitePhoneNumber -ClientContext 'f2fa86af-3c51-4bc2-8fc0-475452d9764f' |
-    Wait-CsGraphInviteOperation -Timeout 00:01:00
+    Wait-CsGraphInviteOperation -Timeout 00:01:00 | Out-Default
 
-Get-CsGraphCallParticipant -CallId $call.Id
+Get-CsGraphCallParticipant -CallId $call.Id | Out-Default
 Disconnect-CsGraph

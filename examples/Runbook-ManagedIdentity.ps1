@@ -26,6 +26,9 @@
     E.164 number to invite (optional).
 .PARAMETER ManagedIdentityClientId
     Client id of a user-assigned managed identity; omit for the system-assigned one.
+.PARAMETER EmulatorConnectionFile
+    Try the runbook against the bundled emulator instead: its managed identity endpoint signs in, and it serves the
+    application instances itself, so MicrosoftTeams is not needed. tests/Pester/Documentation.Tests.ps1 runs it so.
 #>
 param(
     [Parameter(Mandatory)] [string] $TenantId,
@@ -34,22 +37,29 @@ param(
     [string] $TelephoneNumber,
     [string] $CallId,
     [string] $InvitePhoneNumber,
-    [string] $ManagedIdentityClientId
+    [string] $ManagedIdentityClientId,
+    [string] $EmulatorConnectionFile
 )
 
 $ErrorActionPreference = 'Stop'
 $VerbosePreference = 'Continue'   # Automation's job stream shows what was already in place
 
-Import-Module MicrosoftTeams
+$emulator = @{}
+if ($EmulatorConnectionFile) {
+    $emulator.EmulatorConnectionFile = $EmulatorConnectionFile
+}
+else {
+    Import-Module MicrosoftTeams
+}
 Import-Module CommsInvite   # after MicrosoftTeams: the shared cmdlet names resolve to CommsInvite, which delegates
 
 if ($ManagedIdentityClientId) {
-    Connect-CsGraph -ManagedIdentity -ClientId $ManagedIdentityClientId -TenantId $TenantId
-    Connect-MicrosoftTeams -Identity -AccountId $ManagedIdentityClientId | Out-Null
+    Connect-CsGraph -ManagedIdentity -ClientId $ManagedIdentityClientId -TenantId $TenantId @emulator
+    if (-not $EmulatorConnectionFile) { Connect-MicrosoftTeams -Identity -AccountId $ManagedIdentityClientId | Out-Null }
 }
 else {
-    Connect-CsGraph -ManagedIdentity -TenantId $TenantId
-    Connect-MicrosoftTeams -Identity | Out-Null
+    Connect-CsGraph -ManagedIdentity -TenantId $TenantId @emulator
+    if (-not $EmulatorConnectionFile) { Connect-MicrosoftTeams -Identity | Out-Null }
 }
 Get-CsGraphContext | Format-List TenantId, ClientId, AuthType, Environment, Roles
 
@@ -64,12 +74,12 @@ $bot = New-CsOnlineApplicationInstance -UserPrincipalName $UserPrincipalName -Di
     Sync-CsOnlineApplicationInstance -PassThru -Timeout 00:10:00 |
     Set-CsGraphUserLicense -SkuPartNumber PHONESYSTEM_VIRTUALUSER, MCOPSTN1 -UsageLocation US -PassThru |
     Set-CsPhoneNumberAssignment -TelephoneNumber $TelephoneNumber -NumberType CallingPlan -PassThru
-$bot | Format-Table ObjectId, UserPrincipalName, ApplicationId, PhoneNumber
+$bot | Format-List ObjectId, UserPrincipalName, ApplicationId, PhoneNumber
 
 if ($CallId -and $InvitePhoneNumber) {
     $outcome = Invoke-CsGraphParticipantInvite -CallId $CallId -PhoneNumber $InvitePhoneNumber |
         Wait-CsGraphInviteOperation -Timeout 00:02:00
-    $outcome | Format-Table OperationId, CallId, Status, Elapsed
+    $outcome | Format-List OperationId, CallId, Status, Elapsed
 }
 
 Disconnect-CsGraph

@@ -6,8 +6,6 @@
 Set-StrictMode -Version Latest
 
 $binFolder = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
-# Call the engine's own Import-Module: a proxy function of the same name must not get in the way.
-$importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Core -CommandType Cmdlet
 
 if ($PSEdition -eq 'Core') {
     $loaderType = 'CommsInvite.Loader.ModuleLoadContext' -as [type]
@@ -26,7 +24,9 @@ else {
     $cmdletAssembly = $loaderType::Register($binFolder)
 }
 
-$binaryModule = & $importModule -Assembly $cmdletAssembly -PassThru
+# The engine's own Import-Module, module-qualified: a proxy function of the same name must not get in the way. (Not
+# looked up with Get-Command -Module: in a fresh pwsh that lookup costs more than the rest of this file.)
+$binaryModule = Microsoft.PowerShell.Core\Import-Module -Assembly $cmdletAssembly -PassThru
 
 # Import-Module -Force (or Remove-Module, then Import-Module) in the same session meets the engine's cached
 # binary module for this assembly, and the cache does not hand its cmdlets to this script module again

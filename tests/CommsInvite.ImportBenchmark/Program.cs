@@ -1,162 +1,169 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-using System.Runtime.Loader;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace CommsInvite.ImportBenchmark;
 
 /// <summary>
-/// Import-Module CommsInvite, measured three ways:
-///   in-process: a new runspace (fresh engine) per sample, median of 10, next to the median cost of opening that runspace;
-///   fresh process: this program re-run as a child with --first-import (cold JIT, cold assembly loading), median of 5,
-///     which is what a user who opens pwsh and imports the module feels (a one-function script module is measured the
-///     same way, for scale);
-///   size: bytes under out/CommsInvite/&lt;version&gt;.
-/// Prints the targets (import under 150 ms, module under 15 MB) with pass/fail. Not a test: nothing here fails a build.
+/// How long the first Import-Module CommsInvite takes in a fresh pwsh, the real one users run (the PowerShell
+/// dotnet tool pinned in .config/dotnet-tools.json). Each sample is a new `pwsh -NoProfile -NonInteractive` process
+/// that first imports a one-function script module (so the engine's own first-use JIT, which any first command
+/// pays, is not charged to CommsInvite), then times `Import-Module CommsInvite` by name with a Stopwatch inside the
+/// process. The same is done for a second one-function script module as the baseline: PowerShell's own cost of
+/// importing a module by name. A third series warms PowerShell's formatting too (Get-Date | Out-String) before the
+/// import, which separates the engine's one-time build of its format tables (paid by the first output of any
+/// session, or by the first module with format files) from CommsInvite's own cost. Prints the medians of 7 and the
+/// ratios, the module's size on disk, and the assemblies the import loaded. Not a test: it prints figures, nothing fails a build.
+/// Usage: dotnet run -c Release --project tests/CommsInvite.ImportBenchmark [-- --samples N] [-- --pwsh PATH]
 /// </summary>
 public static class Program
 {
-    private const int InProcessSamples = 10;
-    private const int FreshProcessSamples = 5;
-    private const double ImportTargetMs = 150;
+    private const double ImportTargetMs = 100;
     private const double SizeTargetMb = 15;
-    private const string FirstImportFlag = "--first-import";
 
     public static int Main(string[] args)
     {
-        var manifest = FindBuiltManifest();
-        if (args.Length == 2 && args[0] == FirstImportFlag)
+        var samples = 7;
+        string? pwsh = null;
+        for (var i = 0; i < args.Length - 1; i++)
         {
-            // Child: one engine, one import, in a process that has loaded nothing of the module yet. A first trivial
-            // script runs before the import, as a pwsh prompt (profile, PSReadLine) would have, so the import is not
-            // charged for JIT-compiling PowerShell's own script pipeline.
-            var (open, import, _) = OpenAndImport(args[1], warmUpFirst: true);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{open:F3} {import:F3}"));
-            return 0;
+            if (args[i] == "--samples") samples = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--pwsh") pwsh = args[++i];
         }
+
+        var repoRoot = FindRepoRoot();
+        var manifest = FindBuiltManifest(repoRoot);
+        pwsh ??= FindPwsh(repoRoot);
+        var modules = WriteBaselineModules();
+        var modulePath = string.Join(Path.PathSeparator, Path.Combine(repoRoot, "out"), modules);
 
         Console.WriteLine($"Module:  {manifest}");
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+        Console.WriteLine($"pwsh:    {pwsh} ({Run(pwsh, modulePath, "$PSVersionTable.PSVersion.ToString()").Trim()})");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         Console.WriteLine();
 
-        // The first engine and import of this process pay for JIT and assembly loading; reported, not counted in the median.
-        var (firstOpen, firstImport, loaded) = OpenAndImport(manifest);
-        var opens = new List<double>();
-        var imports = new List<double>();
-        for (var i = 0; i < InProcessSamples; i++)
+        var commsInvite = new List<Sample>();
+        var baseline = new List<Sample>();
+        var formatWarmed = new List<Sample>();
+        for (var i = 0; i < samples; i++)
         {
-            var (open, import, _) = OpenAndImport(manifest);
-            opens.Add(open);
-            imports.Add(import);
+            // Alternate, so that machine noise falls on all alike.
+            commsInvite.Add(Measure(pwsh, modulePath, "CommsInvite", warmFormatting: false));
+            baseline.Add(Measure(pwsh, modulePath, "OneFunction", warmFormatting: false));
+            formatWarmed.Add(Measure(pwsh, modulePath, "CommsInvite", warmFormatting: true));
         }
 
-        var childOpens = new List<double>();
-        var childImports = new List<double>();
-        var baselineImports = new List<double>();
-        var baselineManifest = WriteBaselineModule();
-        for (var i = 0; i < FreshProcessSamples; i++)
-        {
-            var (open, import) = RunChild(manifest);
-            childOpens.Add(open);
-            childImports.Add(import);
-            baselineImports.Add(RunChild(baselineManifest).ImportMs);
-        }
-
+        var import = Median(commsInvite.Select(s => s.ImportMs));
+        var baselineImport = Median(baseline.Select(s => s.ImportMs));
         var moduleFolder = Path.GetDirectoryName(manifest)!;
         var files = Directory.GetFiles(moduleFolder, "*", SearchOption.AllDirectories);
-        var bytes = files.Sum(f => new FileInfo(f).Length);
-        var binDlls = Directory.GetFiles(Path.Combine(moduleFolder, "bin"), "*.dll", SearchOption.TopDirectoryOnly).Length;
-        var megabytes = bytes / 1024.0 / 1024.0;
+        var megabytes = files.Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
 
-        double Median(List<double> values)
-        {
-            var sorted = values.OrderBy(v => v).ToList();
-            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-        }
-
-        var inProcessImport = Median(imports);
-        var inProcessOpen = Median(opens);
-        var freshImport = Median(childImports);
-        var freshOpen = Median(childOpens);
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"In-process, new runspace per sample (median of {InProcessSamples}):"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  engine (CreateDefault2 + Open) {inProcessOpen,8:F1} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Import-Module CommsInvite      {inProcessImport,8:F1} ms   ratio import/engine {inProcessImport / inProcessOpen:F2}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (first engine of the process {firstOpen:F1} ms, its import {firstImport:F1} ms; not in the median)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fresh process, first import (median of {FreshProcessSamples} child processes):"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  engine (CreateDefault2 + Open) {freshOpen,8:F1} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Import-Module CommsInvite      {freshImport,8:F1} ms   ratio import/engine {freshImport / freshOpen:F2}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  samples: {string.Join(", ", childImports.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  for scale, a one-function script module with a manifest, same conditions: {Median(baselineImports):F1} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Assemblies the import loaded into the module's context: {loaded} (bin holds {binDlls}; the rest load on first use)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Module on disk: {bytes:N0} bytes = {megabytes:F2} MB in {files.Length} files"));
+        Console.WriteLine(F($"First Import-Module by name in a fresh pwsh, after a one-function module warmed the engine (median of {samples}):"));
+        Console.WriteLine(F($"  CommsInvite              {import,8:F1} ms   samples {Join(commsInvite.Select(s => s.ImportMs))}"));
+        Console.WriteLine(F($"  one-function module      {baselineImport,8:F1} ms   samples {Join(baseline.Select(s => s.ImportMs))}"));
+        Console.WriteLine(F($"  ratio CommsInvite/one-function {import / baselineImport:F2}"));
+        Console.WriteLine(F($"  warm-up import (the first module of the process): {Median(commsInvite.Select(s => s.WarmMs)):F1} ms"));
+        var warmed = Median(formatWarmed.Select(s => s.ImportMs));
+        Console.WriteLine(F($"  CommsInvite when the warm-up also formatted output (Get-Date | Out-String), so PowerShell's format"));
+        Console.WriteLine(F($"  tables were built before: {warmed,8:F1} ms   samples {Join(formatWarmed.Select(s => s.ImportMs))}   ratio to one-function {warmed / baselineImport:F2}"));
+        Console.WriteLine(F($"  assemblies the import loaded: {commsInvite[0].Loaded} ({string.Join(", ", commsInvite[0].Assemblies)})"));
+        Console.WriteLine(F($"Module on disk: {megabytes:F2} MB in {files.Length} files"));
+        Console.WriteLine(F($"Load average at the end: {LoadAverage()}"));
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Target: import under {ImportTargetMs} ms, fresh process  {Verdict(freshImport < ImportTargetMs)} ({freshImport:F1} ms)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Target: import under {ImportTargetMs} ms, fresh engine    {Verdict(inProcessImport < ImportTargetMs)} ({inProcessImport:F1} ms)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Target: module under {SizeTargetMb} MB                {Verdict(megabytes < SizeTargetMb)} ({megabytes:F2} MB)"));
+        Console.WriteLine(F($"Target: first import under {ImportTargetMs} ms  {(import < ImportTargetMs ? "met" : "not met")} ({import:F1} ms)"));
+        Console.WriteLine(F($"Target: module under {SizeTargetMb} MB         {(megabytes < SizeTargetMb ? "met" : "not met")} ({megabytes:F2} MB)"));
         return 0;
     }
 
-    private static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
+    private sealed record Sample(double WarmMs, double ImportMs, int Loaded, string[] Assemblies);
 
-    private static (double OpenMs, double ImportMs, int LoadedInModuleContext) OpenAndImport(string manifest, bool warmUpFirst = false)
+    private static Sample Measure(string pwsh, string modulePath, string module, bool warmFormatting)
     {
-        var clock = Stopwatch.StartNew();
-        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        runspace.Open();
-        var open = clock.Elapsed.TotalMilliseconds;
-        if (warmUpFirst)
-        {
-            using var warm = PowerShell.Create();
-            warm.Runspace = runspace;
-            warm.AddScript("$null = Get-Command -Name Get-Module; $x = @{ a = 1 }; if ($x.a -eq 1) { $null = 'ready' }").Invoke();
-        }
-
-        using var ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        ps.AddCommand("Import-Module").AddParameter("Name", manifest).AddParameter("ErrorAction", ActionPreference.Stop);
-        clock.Restart();
-        ps.Invoke();
-        var import = clock.Elapsed.TotalMilliseconds;
-
-        var loaded = AssemblyLoadContext.All.Where(c => c.Name?.StartsWith("CommsInvite", StringComparison.Ordinal) == true).Sum(c => c.Assemblies.Count());
-        return (open, import, loaded);
+        var warmUp = warmFormatting ? "Import-Module Warm -ErrorAction Stop; $null = Get-Date | Out-String" : "Import-Module Warm -ErrorAction Stop";
+        // One line of JSON from the child: the warm-up import, the measured import, and the CommsInvite assemblies loaded.
+        var script = $$"""
+            $clock = [System.Diagnostics.Stopwatch]::StartNew(); {{warmUp}}; $warm = $clock.Elapsed.TotalMilliseconds
+            $clock.Restart(); Import-Module {{module}} -ErrorAction Stop; $import = $clock.Elapsed.TotalMilliseconds
+            $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'CommsInvite*' } | ForEach-Object { $_.GetName().Name })
+            @{ warm = $warm; import = $import; loaded = $loaded } | ConvertTo-Json -Compress
+            """;
+        var line = Run(pwsh, modulePath, script).Trim().Split('\n').Last();
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        var loaded = root.GetProperty("loaded").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        return new Sample(root.GetProperty("warm").GetDouble(), root.GetProperty("import").GetDouble(), loaded.Length, loaded);
     }
 
-    // A module with nothing to load: what any script module with a manifest costs PowerShell itself, cold.
-    private static string WriteBaselineModule()
+    private static string Run(string pwsh, string modulePath, string script)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "CommsInvite.ImportBenchmark.Baseline");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "Baseline.psm1"), "function Get-Baseline { 'baseline' }\n");
-        File.WriteAllText(Path.Combine(folder, "Baseline.psd1"), "@{ RootModule = 'Baseline.psm1'; ModuleVersion = '1.0.0'; GUID = '0b7e9a52-3c1d-4f6e-8a2b-5d9c7e1f3a40'; FunctionsToExport = @('Get-Baseline'); CmdletsToExport = @() }\n");
-        return Path.Combine(folder, "Baseline.psd1");
-    }
-
-    private static (double OpenMs, double ImportMs) RunChild(string manifest)
-    {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell this program's path.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (string.Equals(Path.GetFileNameWithoutExtension(self), "dotnet", StringComparison.OrdinalIgnoreCase))
+        var start = new ProcessStartInfo(pwsh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-NoProfile", "-NonInteractive", "-Command", script })
         {
-            start.ArgumentList.Add(typeof(Program).Assembly.Location);
+            start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add(FirstImportFlag);
-        start.ArgumentList.Add(manifest);
+        start.Environment["PSModulePath"] = modulePath;
+        start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+        start.Environment["NO_COLOR"] = "1";
         using var child = Process.Start(start)!;
-        var line = child.StandardOutput.ReadToEnd().Trim().Split('\n').Last();
+        var error = child.StandardError.ReadToEndAsync();
+        var output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
         if (child.ExitCode != 0)
         {
-            throw new InvalidOperationException($"The child process failed with exit code {child.ExitCode}.");
+            throw new InvalidOperationException($"pwsh failed with exit code {child.ExitCode}: {error.Result}");
         }
 
-        var parts = line.Split(' ');
-        return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+        return output;
     }
+
+    // Two script modules with one function each: Warm (imported first in every sample) and OneFunction (the baseline).
+    private static string WriteBaselineModules()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "CommsInvite.ImportBenchmark.Modules");
+        foreach (var name in new[] { "Warm", "OneFunction" })
+        {
+            var moduleFolder = Path.Combine(folder, name);
+            Directory.CreateDirectory(moduleFolder);
+            File.WriteAllText(Path.Combine(moduleFolder, name + ".psm1"), $"function Get-{name} {{ '{name}' }}\n");
+            File.WriteAllText(
+                Path.Combine(moduleFolder, name + ".psd1"),
+                $"@{{ RootModule = '{name}.psm1'; ModuleVersion = '1.0.0'; GUID = '{Guid.NewGuid()}'; FunctionsToExport = @('Get-{name}'); CmdletsToExport = @(); AliasesToExport = @(); VariablesToExport = @() }}\n");
+        }
+
+        return folder;
+    }
+
+    // The pinned PowerShell tool's own pwsh: `dotnet pwsh` from the repository root tells where its $PSHOME is.
+    private static string FindPwsh(string repoRoot)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = repoRoot };
+        foreach (var argument in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var home = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        var pwsh = Path.Combine(home, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+        return process.ExitCode == 0 && File.Exists(pwsh)
+            ? pwsh
+            : throw new InvalidOperationException("Cannot find the pinned pwsh: run `dotnet tool restore` in the repository first.");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Join(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)));
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string LoadAverage()
     {
@@ -170,19 +177,23 @@ public static class Program
         }
     }
 
-    private static string FindBuiltManifest()
+    private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var source = Path.Combine(dir.FullName, "CommsInvite.psd1");
-            if (File.Exists(source) && Directory.Exists(Path.Combine(dir.FullName, "module")))
+            if (File.Exists(Path.Combine(dir.FullName, "CommsInvite.psd1")) && Directory.Exists(Path.Combine(dir.FullName, "module")))
             {
-                var version = Regex.Match(File.ReadAllText(source), @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
-                var built = Path.Combine(dir.FullName, "out", "CommsInvite", version, "CommsInvite.psd1");
-                return File.Exists(built) ? built : throw new InvalidOperationException($"{built} is missing: build src/CommsInvite first.");
+                return dir.FullName;
             }
         }
 
         throw new InvalidOperationException("Cannot find the repository root (CommsInvite.psd1) above " + AppContext.BaseDirectory);
+    }
+
+    private static string FindBuiltManifest(string repoRoot)
+    {
+        var version = Regex.Match(File.ReadAllText(Path.Combine(repoRoot, "CommsInvite.psd1")), @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
+        var built = Path.Combine(repoRoot, "out", "CommsInvite", version, "CommsInvite.psd1");
+        return File.Exists(built) ? built : throw new InvalidOperationException($"{built} is missing: build src/CommsInvite first.");
     }
 }

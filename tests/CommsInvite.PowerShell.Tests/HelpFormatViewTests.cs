@@ -106,29 +106,28 @@ public sealed class HelpFormatViewTests
         Assert.Equal(columns.Length, result.Output.Count(o => "evaluated".Equals(o.BaseObject)));
     }
 
-    /// <summary>(type, column script) for every table column; a PropertyName column becomes $_.PropertyName.</summary>
+    /// <summary>(type, column script) for every table column and every type its view selects; a PropertyName column becomes $_.PropertyName.</summary>
     private static IEnumerable<(string TypeName, string Column)> Columns()
     {
         foreach (var file in Directory.EnumerateFiles(ModuleLayout.ModuleFolder, "*.Format.ps1xml"))
         {
             foreach (var view in XDocument.Load(file).Descendants("View"))
             {
-                var typeName = view.Element("ViewSelectedBy")?.Element("TypeName")?.Value;
-                if (typeName is null)
-                {
-                    continue;
-                }
-
+                // A view may select several types (one table for a stream that mixes them): each gets every column.
+                var typeNames = view.Element("ViewSelectedBy")?.Elements("TypeName").Select(t => t.Value).ToList() ?? [];
                 var items = view.Descendants("TableColumnItem").ToList();
-                if (items.Count == 0)
+                foreach (var typeName in typeNames)
                 {
-                    yield return (typeName, "$_");
-                }
+                    if (items.Count == 0)
+                    {
+                        yield return (typeName, "$_");
+                    }
 
-                foreach (var item in items)
-                {
-                    var script = item.Element("ScriptBlock")?.Value ?? "$_." + item.Element("PropertyName")?.Value;
-                    yield return (typeName, script.Trim());
+                    foreach (var item in items)
+                    {
+                        var script = item.Element("ScriptBlock")?.Value ?? "$_." + item.Element("PropertyName")?.Value;
+                        yield return (typeName, script.Trim());
+                    }
                 }
             }
         }

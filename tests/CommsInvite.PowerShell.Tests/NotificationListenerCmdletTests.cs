@@ -32,7 +32,7 @@ public sealed class NotificationListenerCmdletTests
         var info = Assert.Single(started.Output);
         Assert.Equal("NotificationListenerInfo", info.BaseObject.GetType().Name);
         Assert.Equal(true, info.Properties["IsRunning"].Value);
-        var uri = (Uri)info.Properties["Uri"].Value!;
+        var uri = new Uri(info.Properties["Uri"].Value!.ToString()!);
         Assert.Equal("http", uri.Scheme);
         Assert.Equal("/api/calls", uri.AbsolutePath);
         Assert.NotEqual(0, (int)info.Properties["Port"].Value!);
@@ -74,7 +74,7 @@ public sealed class NotificationListenerCmdletTests
     {
         using var session = _emulator.ConnectedSession();
         using var tokens = new NotificationTokenFactory(_emulator.Server);
-        var uri = (Uri)session.Run("$listener = Start-CsGraphNotificationListener -ErrorAction Stop; $listener.Uri").ThrowOnError().Output.Single().BaseObject;
+        var uri = new Uri(session.Run("$listener = Start-CsGraphNotificationListener -ErrorAction Stop; $listener.Uri").ThrowOnError().Output.Single().BaseObject.ToString()!);
         var callId = Guid.NewGuid().ToString();
         var body = NotificationPosts.OperationCompleted(callId, Guid.NewGuid().ToString());
 
@@ -155,8 +155,8 @@ public sealed class NotificationListenerCmdletTests
         using var session = _emulator.ConnectedSession();
         using var tokens = new NotificationTokenFactory(_emulator.Server);
         using var certificate = LoopbackCertificate();
-        var uri = (Uri)session.Run("$listener = Start-CsGraphNotificationListener -Certificate $args[0] -ErrorAction Stop; $listener.Uri", certificate)
-            .ThrowOnError().Output.Single().BaseObject;
+        var uri = new Uri(session.Run("$listener = Start-CsGraphNotificationListener -Certificate $args[0] -ErrorAction Stop; $listener.Uri", certificate)
+            .ThrowOnError().Output.Single().BaseObject.ToString()!);
         try
         {
             Assert.Equal("https", uri.Scheme);
@@ -273,10 +273,10 @@ public sealed class NotificationListenerCmdletTests
         using var session = new PowerShellSession();
         session.ImportModule();
 
-        var uri = (Uri)session.Run(
+        var uri = new Uri(session.Run(
                 "$listener = Start-CsGraphNotificationListener -AppId $args[0] -OpenIdConfigurationUri $args[1] -Issuer 'https://issuer.example' -ErrorAction Stop; $listener.Uri",
                 appId, issuer.ConfigurationUri)
-            .ThrowOnError().Output.Single().BaseObject;
+            .ThrowOnError().Output.Single().BaseObject.ToString()!);
         try
         {
             var body = NotificationPosts.OperationCompleted(Guid.NewGuid().ToString(), "op-1");
@@ -313,7 +313,7 @@ public sealed class NotificationListenerCmdletTests
         Uri uri;
         using (var session = _emulator.ConnectedSession())
         {
-            uri = (Uri)session.Run("(Start-CsGraphNotificationListener -ErrorAction Stop).Uri").ThrowOnError().Output.Single().BaseObject;
+            uri = new Uri(session.Run("(Start-CsGraphNotificationListener -ErrorAction Stop).Uri").ThrowOnError().Output.Single().BaseObject.ToString()!);
             Assert.Equal(401, await NotificationPosts.PostAsync(uri, null, "{}"));
         }
 

@@ -201,9 +201,11 @@ Describe 'Inviting participants' {
 
     It 'shows operations, calls and participants as tables by default' {
         $call = New-TestCall 'format'
-        ($call | Out-String -Width 400) | Should -BeLike '*ThreadId*'
+        ($call | Out-String -Width 400) | Should -BeLike '*State*Subject*'
+        ($call | Format-List | Out-String -Width 400) | Should -BeLike '*ThreadId*'
         $operation = Invoke-CsGraphParticipantInvite -CallId $call.Id -UserId $Users[0] -ErrorAction Stop
-        ($operation | Out-String -Width 400) | Should -BeLike '*ClientContext*'
+        ($operation | Out-String -Width 400) | Should -BeLike '*Status*Participants*'
+        ($operation | Format-List | Out-String -Width 400) | Should -BeLike '*ClientContext*'
         $null = $operation | Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2
         (Get-CsGraphCallParticipant -CallId $call.Id | Out-String -Width 400) | Should -BeLike '*Joined*'
     }

@@ -1,14 +1,12 @@
 #Requires -Version 7.4
 # Pester 5: help, manifest and package, the same checks as tests/CommsInvite.PowerShell.Tests/Help*.cs and
-# Package*.cs, plus what only a real pwsh can do: Register-PSResourceRepository on a local folder,
-# Install-PSResource from it, and import the installed module in a fresh pwsh.
+# Package*.cs, in the real pwsh. Installing the package (four ways, into temporary folders) is Install.Tests.ps1.
 # Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
 
 BeforeDiscovery {
     $manifestText = Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '../../CommsInvite.psd1')
     $list = [regex]::Match($manifestText, "CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)", 'Singleline').Groups['list'].Value
     $script:CmdletCases = @([regex]::Matches($list, "'([^']+)'") | ForEach-Object { @{ Name = $_.Groups[1].Value } })
-    $script:HasPSResourceGet = [bool](Get-Module -ListAvailable -Name Microsoft.PowerShell.PSResourceGet)
 }
 
 BeforeAll {
@@ -20,7 +18,6 @@ BeforeAll {
         throw "The module is not built: run 'dotnet build CommsInvite.sln' in $RepoRoot first."
     }
     $script:ModuleVersion = (Import-PowerShellDataFile -LiteralPath $ManifestPath).ModuleVersion
-    $script:CmdletCount = (Test-ModuleManifest -Path $ManifestPath).ExportedCmdlets.Count
     Import-Module $ManifestPath -Force -ErrorAction Stop
     $script:TempFolder = Join-Path ([System.IO.Path]::GetTempPath()) ("CommsInvite.PesterHelp." + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $TempFolder
@@ -88,9 +85,8 @@ Describe 'Manifest' {
 Describe 'Package' {
     BeforeAll {
         $script:RepositoryFolder = Join-Path $TempFolder 'repository'
-        & dotnet run --project (Join-Path $RepoRoot 'tests/CommsInvite.Packaging') -- -output $RepositoryFolder | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw "packaging failed ($LASTEXITCODE)" }
-        $script:PackagePath = Join-Path $RepositoryFolder "CommsInvite.$ModuleVersion.nupkg"
+        . (Join-Path $PSScriptRoot 'PackageSupport.ps1')
+        $script:PackagePath = New-TestPackage -RepoRoot $RepoRoot -ModuleFolder (Split-Path $ManifestPath) -Output $RepositoryFolder
     }
 
     It 'holds the module files and no markdown or pdb' {
@@ -102,35 +98,6 @@ Describe 'Package' {
             $names | Should -Contain $expected
         }
         $names | Where-Object { $_ -like '*.md' -or $_ -like '*.pdb' } | Should -BeNullOrEmpty
-    }
-
-    It 'installs with Install-PSResource from a local folder repository and imports in a fresh pwsh' -Skip:(-not $HasPSResourceGet) {
-        $repositoryName = 'CommsInviteTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-        Register-PSResourceRepository -Name $repositoryName -Uri $RepositoryFolder -Trusted
-        try {
-            $found = Find-PSResource -Name CommsInvite -Repository $repositoryName
-            $found.Version.ToString() | Should -Be $ModuleVersion
-            $found.Name | Should -Be 'CommsInvite'
-            $found.Description | Should -Be (Test-ModuleManifest -Path $ManifestPath).Description
-
-            Install-PSResource -Name CommsInvite -Version $ModuleVersion -Repository $repositoryName -Scope CurrentUser -TrustRepository -Reinstall
-            $installed = Get-InstalledPSResource -Name CommsInvite -Version $ModuleVersion
-            $installed | Should -Not -BeNullOrEmpty
-            Get-ChildItem -LiteralPath $installed.InstalledLocation -Recurse -Filter '*.md' | Should -BeNullOrEmpty
-
-            # A fresh process: the module is found by name through PSModulePath, as a user would import it.
-            $script = "Import-Module CommsInvite -RequiredVersion $ModuleVersion -ErrorAction Stop; " +
-                "(Get-Module CommsInvite).ModuleBase; @((Get-Module CommsInvite).ExportedCmdlets.Keys).Count; (Get-Help Invoke-CsGraphParticipantInvite).Synopsis"
-            $output = & pwsh -NoProfile -NonInteractive -Command $script
-            $LASTEXITCODE | Should -Be 0
-            $output[0] | Should -BeLike "*CommsInvite*$ModuleVersion*"
-            [int]$output[1] | Should -Be $CmdletCount
-            $output[2] | Should -BeLike 'Invites users*'
-        }
-        finally {
-            Uninstall-PSResource -Name CommsInvite -Version $ModuleVersion -Scope CurrentUser -ErrorAction SilentlyContinue
-            Unregister-PSResourceRepository -Name $repositoryName
-        }
     }
 }
 

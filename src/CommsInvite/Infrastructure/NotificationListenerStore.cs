@@ -19,7 +19,8 @@ public sealed class NotificationListenerInfo
     internal NotificationListenerInfo(NotificationListener listener, string appId, IReadOnlyList<string> issuers, Uri openIdConfigurationUri)
     {
         _listener = listener;
-        Uri = listener.Uri;
+        Uri = listener.Uri.AbsoluteUri;
+        IsHttps = string.Equals(listener.Uri.Scheme, "https", StringComparison.OrdinalIgnoreCase);
         Port = listener.Port;
         AppId = appId;
         Issuers = issuers;
@@ -27,12 +28,15 @@ public sealed class NotificationListenerInfo
         StartedAt = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>Where Graph must POST: use it (or the public address that leads to it) as the call's callbackUri.</summary>
-    public Uri Uri { get; }
+    /// <summary>
+    /// Where Graph must POST: use it (or the public address that leads to it) as the call's callbackUri. A string,
+    /// like every callbackUri the cmdlets take, so that `$listener.Uri` prints as one line.
+    /// </summary>
+    public string Uri { get; }
 
     public int Port { get; }
 
-    public bool IsHttps => string.Equals(Uri.Scheme, "https", StringComparison.OrdinalIgnoreCase);
+    public bool IsHttps { get; }
 
     public bool IsRunning => _listener.IsRunning;
 
