@@ -76,6 +76,15 @@ public sealed class ConnectionSettings
         }
 
         ApplyEmulatorDefaults();
+        if (Environment == CloudEnvironment.Emulator && Credential is null)
+        {
+            throw new CommsValidationException(
+                ErrorIds.EmulatorConnectionFileInvalid,
+                "EmulatorConnectionFile",
+                $"The emulator connection file '{Emulator!.SourcePath}' holds no clientSecret; pass a credential (-ClientSecret, -CertificatePath, -ManagedIdentity).",
+                Emulator.SourcePath);
+        }
+
         if (Environment == CloudEnvironment.Emulator && Credential is ManagedIdentityCredential && (Emulator!.ManagedIdentityEndpoint is null || Emulator.ManagedIdentityHeader is null))
         {
             throw new CommsValidationException(

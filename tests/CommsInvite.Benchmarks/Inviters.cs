@@ -208,8 +208,8 @@ internal sealed class RawHttpInviter : IInviter
         var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
             .Where(h => h is Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RedirectHandler or GraphTelemetryHandler)
             .ToList();
-        var client = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, harness.CreatePinnedHttpClientHandler(), true);
-        return new RawHttpInviter(client, coreToken, coreTransport: true);
+        var graphClient = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, harness.CreatePinnedHttpClientHandler(), true);
+        return new RawHttpInviter(graphClient, coreToken, coreTransport: true);
     }
 
     public string Key => _coreTransport ? "rawGraphPipeline" : "raw";
