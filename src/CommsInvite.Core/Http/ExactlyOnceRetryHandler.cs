@@ -22,6 +22,7 @@ internal sealed class ExactlyOnceRetryHandler : DelegatingHandler
     private readonly TimeSpan _attemptTimeout;
     private readonly RequestStatistics _statistics;
     private readonly ILogSink _log;
+    private readonly bool _logging;
     private readonly Random _random = new();
 
     public ExactlyOnceRetryHandler(RetryPolicy policy, TimeSpan attemptTimeout, RequestStatistics statistics, ILogSink log)
@@ -30,12 +31,12 @@ internal sealed class ExactlyOnceRetryHandler : DelegatingHandler
         _attemptTimeout = attemptTimeout;
         _statistics = statistics;
         _log = log;
+        _logging = !ReferenceEquals(log, NullLogSink.Instance);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var context = GraphRequestContext.Of(request);
-        var what = $"{request.Method} {request.RequestUri!.PathAndQuery}";
         _statistics.Request();
         var started = Stopwatch.StartNew();
         var retries = 0;
@@ -49,9 +50,16 @@ internal sealed class ExactlyOnceRetryHandler : DelegatingHandler
             var status = response?.StatusCode;
             if (failure is null && status is { } ok && IsSuccess(ok))
             {
-                _log.Verbose($"{what} -> {(int)ok} in {elapsedMs:F0} ms (request-id {Header(response!, "request-id") ?? "-"}, client-request-id {context.ClientRequestId}).");
+                if (_logging)
+                {
+                    // Formatted only for a real sink: this line is written for every successful request.
+                    _log.Verbose($"{Describe(request)} -> {(int)ok} in {elapsedMs:F0} ms (request-id {Header(response!, "request-id") ?? "-"}, client-request-id {context.ClientRequestId}).");
+                }
+
                 return response!;
             }
+
+            var what = Describe(request);
 
             if (failure is not null && status is { } acted && IsSuccess(acted) && context.Safety == RequestSafety.NotIdempotent)
             {
@@ -217,6 +225,8 @@ internal sealed class ExactlyOnceRetryHandler : DelegatingHandler
             return false;
         }
     }
+
+    private static string Describe(HttpRequestMessage request) => $"{request.Method} {request.RequestUri!.PathAndQuery}";
 
     private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 

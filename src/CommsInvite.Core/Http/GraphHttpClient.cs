@@ -42,7 +42,8 @@ internal sealed class GraphHttpClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            // The retry handler has already read the body into memory (within the attempt's deadline).
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
