@@ -1,4 +1,8 @@
 using System;
+using System.Net;
+using System.Net.Http;
+using CommsInvite.Core.Auth;
+using Microsoft.Graph;
 
 namespace CommsInvite.Core;
 
@@ -12,7 +16,11 @@ public enum CloudEnvironment
     Emulator,
 }
 
-/// <summary>Where to authenticate and where Graph lives, for one cloud.</summary>
+/// <summary>
+/// Everything a connection needs to know about where it connects: the login and Graph hosts, and, for a private
+/// deployment such as the emulator, the one TLS certificate trusted for it and its managed-identity endpoint. The
+/// core reads these fields and nothing else about the target, so a connection is the same code whatever it points at.
+/// </summary>
 public sealed class CloudEndpoints
 {
     public CloudEndpoints(CloudEnvironment environment, Uri authorityHost, Uri graphEndpoint, string graphResource)
@@ -28,7 +36,7 @@ public sealed class CloudEndpoints
     /// <summary>The login host, e.g. https://login.microsoftonline.com/ (tenant appended by the caller).</summary>
     public Uri AuthorityHost { get; }
 
-    /// <summary>Graph's root, e.g. https://graph.microsoft.com/ (version appended per request).</summary>
+    /// <summary>Graph's root, e.g. https://graph.microsoft.com/ (version appended per request). The only host that gets the bearer token.</summary>
     public Uri GraphEndpoint { get; }
 
     /// <summary>The resource whose "/.default" scope is requested.</summary>
@@ -36,6 +44,31 @@ public sealed class CloudEndpoints
 
     /// <summary>The scope MSAL asks for.</summary>
     public string Scope => GraphResource.TrimEnd('/') + "/.default";
+
+    /// <summary>
+    /// SHA-1 thumbprint of the only TLS certificate trusted for every host of this target; null for the public clouds
+    /// (ordinary certificate validation). A pinned target is private: its authority is not validated by MSAL's
+    /// instance discovery, and managed identity is routed to <see cref="ManagedIdentityEndpoint"/>.
+    /// </summary>
+    public string? PinnedCertificateThumbprint { get; private set; }
+
+    /// <summary>Where a private target issues managed-identity tokens; null means the machine's own managed identity.</summary>
+    public Uri? ManagedIdentityEndpoint { get; private set; }
+
+    /// <summary>The secret header value the private managed-identity endpoint expects.</summary>
+    internal SecretString? ManagedIdentityHeader { get; private set; }
+
+    /// <summary>The file this description was read from, when it came from one.</summary>
+    public string? SourcePath { get; private set; }
+
+    /// <summary>Graph.Core's name for the cloud (GraphClientFactory's national cloud), which picks its default hosts.</summary>
+    internal string NationalCloud => Environment switch
+    {
+        CloudEnvironment.USGov => GraphClientFactory.USGOV_Cloud,
+        CloudEnvironment.USGovDoD => GraphClientFactory.USGOV_DOD_Cloud,
+        CloudEnvironment.China => GraphClientFactory.China_Cloud,
+        _ => GraphClientFactory.Global_Cloud,
+    };
 
     /// <summary>The endpoints of a public cloud. For <see cref="CloudEnvironment.Emulator"/> use <see cref="ForEmulator"/>.</summary>
     public static CloudEndpoints For(CloudEnvironment environment) => environment switch
@@ -52,8 +85,8 @@ public sealed class CloudEndpoints
     };
 
     /// <summary>
-    /// The emulator's endpoints, from its connection file. Tokens are requested for Graph's global resource,
-    /// because the emulator imitates that audience.
+    /// The emulator as a private target, from its connection file: its hosts, its pinned certificate and its
+    /// managed-identity endpoint. Tokens are requested for Graph's global resource, the audience it imitates.
     /// </summary>
     public static CloudEndpoints ForEmulator(EmulatorConnectionInfo connection)
     {
@@ -66,8 +99,24 @@ public sealed class CloudEndpoints
             CloudEnvironment.Emulator,
             EnsureTrailingSlash(connection.AuthorityHost),
             EnsureTrailingSlash(connection.GraphEndpoint),
-            "https://graph.microsoft.com");
+            "https://graph.microsoft.com")
+        {
+            PinnedCertificateThumbprint = connection.CertificateThumbprint,
+            ManagedIdentityEndpoint = connection.ManagedIdentityEndpoint,
+            ManagedIdentityHeader = connection.ManagedIdentityHeader,
+            SourcePath = connection.SourcePath,
+        };
     }
+
+    /// <summary>The innermost handler of this target's Graph requests: TLS trust (pinned or not), decompression, no redirects or cookies of its own.</summary>
+    internal HttpMessageHandler CreateTransport() =>
+        PinnedCertificateThumbprint is { } pin
+            ? PinnedCertificateHandler.Create(pin)
+            : new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+
+    /// <summary>The HTTP MSAL uses for this target; null lets MSAL use its own (the public clouds).</summary>
+    internal ConnectionMsalHttpClientFactory? CreateMsalHttpClientFactory() =>
+        PinnedCertificateThumbprint is { } pin ? new ConnectionMsalHttpClientFactory(pin, ManagedIdentityEndpoint, ManagedIdentityHeader) : null;
 
     internal static Uri EnsureTrailingSlash(Uri uri) =>
         uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");

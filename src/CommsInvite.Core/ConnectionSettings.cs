@@ -16,7 +16,10 @@ public sealed class ConnectionSettings
 
     public GraphCredential? Credential { get; set; }
 
-    /// <summary>Required when Environment is Emulator.</summary>
+    /// <summary>
+    /// Required when Environment is Emulator: its connection file, from which <see cref="Endpoints"/> describes it
+    /// (hosts, pinned certificate, managed-identity endpoint). The rest of the core sees only that description.
+    /// </summary>
     public EmulatorConnectionInfo? Emulator { get; set; }
 
     public RetryPolicy RetryPolicy { get; set; } = RetryPolicy.Default;
@@ -64,12 +67,31 @@ public sealed class ConnectionSettings
         }
     }
 
-    /// <summary>Checks the settings; throws CommsValidationException with a stable id.</summary>
+    /// <summary>Checks the settings (filling the emulator's defaults first); throws CommsValidationException with a stable id.</summary>
     public void Validate()
     {
         if (Environment == CloudEnvironment.Emulator && Emulator is null)
         {
             throw MissingEmulator();
+        }
+
+        ApplyEmulatorDefaults();
+        if (Environment == CloudEnvironment.Emulator && Credential is null)
+        {
+            throw new CommsValidationException(
+                ErrorIds.EmulatorConnectionFileInvalid,
+                "EmulatorConnectionFile",
+                $"The emulator connection file '{Emulator!.SourcePath}' holds no clientSecret; pass a credential (-ClientSecret, -CertificatePath, -ManagedIdentity).",
+                Emulator.SourcePath);
+        }
+
+        if (Environment == CloudEnvironment.Emulator && Credential is ManagedIdentityCredential && (Emulator!.ManagedIdentityEndpoint is null || Emulator.ManagedIdentityHeader is null))
+        {
+            throw new CommsValidationException(
+                ErrorIds.EmulatorConnectionFileInvalid,
+                "EmulatorConnectionFile",
+                "The emulator connection file has no managedIdentityEndpoint/managedIdentityHeader, so managed identity cannot be used with it.",
+                Emulator.SourcePath);
         }
 
         if (Credential is null)

@@ -1,5 +1,4 @@
 using System;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Core.Auth;
@@ -9,7 +8,7 @@ using CommsInvite.Core.Provisioning;
 
 namespace CommsInvite.Core;
 
-/// <summary>An authenticated connection to Graph (or the emulator): the entry point to every client.</summary>
+/// <summary>An authenticated connection to Graph: the entry point to every client.</summary>
 public sealed class GraphConnection : IDisposable
 {
     private readonly MsalTokenSource _tokens;
@@ -63,7 +62,6 @@ public sealed class GraphConnection : IDisposable
         }
 
         log ??= NullLogSink.Instance;
-        settings.ApplyEmulatorDefaults();
         settings.Validate();
         var endpoints = settings.Endpoints;
 
@@ -71,10 +69,8 @@ public sealed class GraphConnection : IDisposable
         GraphHttpClient? http = null;
         try
         {
-            HttpMessageHandler finalHandler = settings.Environment == CloudEnvironment.Emulator
-                ? PinnedCertificateHandler.Create(settings.Emulator!.CertificateThumbprint)
-                : new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
-            http = new GraphHttpClient(GraphHttpClient.CreateSender(finalHandler), tokens, settings.RetryPolicy, settings.RequestTimeout, log);
+            var statistics = new RequestStatistics();
+            http = new GraphHttpClient(GraphPipeline.Create(endpoints, tokens, settings.RetryPolicy, settings.RequestTimeout, statistics, log), statistics);
 
             log.Verbose($"Connecting to {endpoints.GraphEndpoint} as {settings.Credential!.AuthType} (tenant {Display(settings.TenantId)}, client {Display(settings.ClientId)}).");
             var token = await tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
@@ -147,7 +143,7 @@ public sealed class GraphConnection : IDisposable
             TokenExpiresOn = token.ExpiresOn,
             CertificateThumbprint = (settings.Credential as CertificateCredential)?.Thumbprint,
             ConnectedAt = DateTimeOffset.UtcNow,
-            EmulatorConnectionFile = settings.Emulator?.SourcePath,
+            EmulatorConnectionFile = endpoints.SourcePath,
         };
     }
 

@@ -51,7 +51,7 @@ internal interface IInviter : IDisposable
     Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken);
 }
 
-/// <summary>CommsInvite's core client: validation, Graph.Core middleware (minus its retry handler), invite-exactly-once retrying.</summary>
+/// <summary>CommsInvite's core client: validation, its handler chain over GraphClientFactory (exactly-once retry, Graph.Core's redirect and telemetry handlers, bearer), source-generated JSON.</summary>
 internal sealed class CoreInviter : IInviter
 {
     private readonly GraphConnection _connection;
@@ -175,19 +175,19 @@ internal sealed class GraphSdkInviter : IInviter
 
 /// <summary>
 /// The floor: one HttpClient POST of a body serialised beforehand, with a token fetched beforehand. With
-/// <c>coreTransport</c> (diagnostics only) the same pre-serialised POST goes the way the core sends it: an
-/// HttpMessageInvoker over Graph.Core's pipeline builder and an HttpClientHandler, with the core's per-request
-/// headers, the body read as bytes. That tells the transport's cost from the core's own code.
+/// <c>coreTransport</c> (diagnostics only) the same pre-serialised POST goes through GraphClientFactory's HttpClient
+/// with the Graph.Core handlers the core keeps (redirect, telemetry) and the core's per-request headers. That tells
+/// the transport's cost from the core's own code (its retry and bearer handlers, serialisation, error mapping).
 /// </summary>
 internal sealed class RawHttpInviter : IInviter
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
-    private readonly HttpMessageInvoker _http;
+    private readonly HttpClient _http;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly bool _coreTransport;
 
-    private RawHttpInviter(HttpMessageInvoker http, string token, bool coreTransport)
+    private RawHttpInviter(HttpClient http, string token, bool coreTransport)
     {
         _http = http;
         _authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -205,8 +205,11 @@ internal sealed class RawHttpInviter : IInviter
 
         using var tokenClient = new HttpClient(harness.CreatePinnedHandler());
         var (coreToken, _) = await harness.FetchTokenAsync(tokenClient, cancellationToken);
-        var invoker = new HttpMessageInvoker(GraphClientFactory.CreatePipeline(Array.Empty<DelegatingHandler>(), harness.CreatePinnedHttpClientHandler()), disposeHandler: true);
-        return new RawHttpInviter(invoker, coreToken, coreTransport: true);
+        var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
+            .Where(h => h is Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RedirectHandler or GraphTelemetryHandler)
+            .ToList();
+        var graphClient = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, harness.CreatePinnedHttpClientHandler(), true);
+        return new RawHttpInviter(graphClient, coreToken, coreTransport: true);
     }
 
     public string Key => _coreTransport ? "rawGraphPipeline" : "raw";
@@ -222,16 +225,15 @@ internal sealed class RawHttpInviter : IInviter
         request.Headers.Authorization = _authorization;
         if (!_coreTransport)
         {
-            using var plain = await ((HttpClient)_http).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using var plain = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             return OperationId(plain);
         }
 
-        // The headers CommsInvite's core sends (its Graph.Core telemetry values are captured once; these stand in).
+        // The headers CommsInvite's core adds itself (Graph.Core's handlers add SdkVersion, FeatureFlag and Cache-Control).
         request.Headers.TryAddWithoutValidation("client-request-id", target.ClientContext);
         request.Headers.TryAddWithoutValidation("return-client-request-id", "true");
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", "CommsInvite/0.0.0");
-        request.Headers.TryAddWithoutValidation("SdkVersion", "graph-dotnet-core/4.0.1");
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         _ = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         return OperationId(response);

@@ -104,7 +104,7 @@ public sealed class RetryDecisionTests
     [InlineData(503, null, "GraphRequestFailed", FailureCategory.ConnectionError)]
     public void Status_and_code_map_to_error_ids(int status, string? code, string errorId, FailureCategory category)
     {
-        var (id, cat) = GraphHttpClient.Classify(status, code);
+        var (id, cat) = GraphErrors.Classify(status, code);
         Assert.Equal(errorId, id);
         Assert.Equal(category, cat);
     }
@@ -112,134 +112,95 @@ public sealed class RetryDecisionTests
     [Fact]
     public void Graph_error_body_becomes_exception_with_ids()
     {
-        var request = new GraphRequest(HttpMethod.Get, new Uri("https://graph.microsoft.com/v1.0/communications/calls/abc"), RequestSafety.Idempotent);
-        var attempt = new GraphHttpClient.AttemptResult
-        {
-            Status = HttpStatusCode.NotFound,
-            Body = System.Text.Encoding.UTF8.GetBytes("{\"error\":{\"code\":\"8522\",\"message\":\"Call not found.\",\"innerError\":{\"request-id\":\"r-1\",\"client-request-id\":\"c-1\",\"date\":\"2026-11-23T12:00:00Z\"}}}"),
-        };
+        var request = new GraphRequest(HttpMethod.Get, new Uri("https://graph.microsoft.com/v1.0/communications/calls/abc"), RequestSafety.Idempotent) { Target = "abc" };
+        using var response = new HttpResponseMessage(HttpStatusCode.NotFound);
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"error\":{\"code\":\"8522\",\"message\":\"Call not found.\",\"innerError\":{\"request-id\":\"r-1\",\"client-request-id\":\"c-1\",\"date\":\"2026-11-23T12:00:00Z\"}}}");
 
-        var error = GraphHttpClient.ToException(request, attempt, "c-1");
+        var error = GraphErrors.FromResponse(request, response, body, new GraphRequestContext(RequestSafety.Idempotent, "c-1"));
 
         Assert.Equal("CallNotFound", error.ErrorId);
         Assert.Equal("8522", error.GraphCode);
         Assert.Equal("r-1", error.RequestId);
         Assert.Equal("c-1", error.ClientRequestId);
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Equal("abc", error.TargetObject);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), error.Date);
         Assert.Contains("r-1", error.Message);
         Assert.Contains("8522", error.Message);
+        Assert.False(error.MayHaveBeenProcessed);
     }
 
     [Fact]
     public void Non_json_error_body_still_gives_status_and_request_id()
     {
         var request = new GraphRequest(HttpMethod.Get, new Uri("https://graph.microsoft.com/v1.0/x"), RequestSafety.Idempotent);
-        var attempt = new GraphHttpClient.AttemptResult { Status = HttpStatusCode.BadGateway, Body = System.Text.Encoding.UTF8.GetBytes("<html>bad gateway</html>"), RequestId = "hdr-req" };
-        var error = GraphHttpClient.ToException(request, attempt, "c-2");
+        using var response = new HttpResponseMessage(HttpStatusCode.BadGateway);
+        response.Headers.TryAddWithoutValidation("request-id", "hdr-req");
+        var error = GraphErrors.FromResponse(request, response, System.Text.Encoding.UTF8.GetBytes("<html>bad gateway</html>"), new GraphRequestContext(RequestSafety.Idempotent, "c-2"));
         Assert.Equal("hdr-req", error.RequestId);
+        Assert.Equal("c-2", error.ClientRequestId);
         Assert.Null(error.GraphCode);
         Assert.Contains("502", error.Message);
+    }
+
+    [Fact]
+    public void A_retry_after_and_an_ambiguous_failure_are_carried_on_the_error()
+    {
+        var request = new GraphRequest(HttpMethod.Post, new Uri("https://graph.microsoft.com/v1.0/x"), RequestSafety.NotIdempotent);
+        using var response = new HttpResponseMessage((HttpStatusCode)429);
+        response.Headers.TryAddWithoutValidation("Retry-After", "120");
+        var context = new GraphRequestContext(RequestSafety.NotIdempotent, "c-3") { MayHaveBeenProcessed = true };
+
+        var error = GraphErrors.FromResponse(request, response, ReadOnlySpan<byte>.Empty, context);
+
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+        Assert.Equal("Throttled", error.ErrorId);
+        Assert.True(error.MayHaveBeenProcessed);
+        Assert.True(GraphErrors.FromTransport(request, new HttpRequestException("reset"), context).MayHaveBeenProcessed);
     }
 }
 
 public sealed class PipelineTests
 {
-    [Fact]
-    public void Graph_core_pipeline_keeps_its_telemetry_handler_only()
+    [Theory]
+    [InlineData(CommsInvite.Core.CloudEnvironment.Global)]
+    [InlineData(CommsInvite.Core.CloudEnvironment.USGov)]
+    [InlineData(CommsInvite.Core.CloudEnvironment.USGovDoD)]
+    [InlineData(CommsInvite.Core.CloudEnvironment.China)]
+    public void Each_cloud_s_graph_host_is_graph_core_s_for_that_national_cloud(CommsInvite.Core.CloudEnvironment environment)
     {
-        var handlers = GraphHttpClient.CreateHandlers();
-        var names = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(handlers, h => h.GetType().Name));
-        Assert.Equal(new[] { "GraphTelemetryHandler" }, names);
-        Assert.Equal("CommsInvite", GraphHttpClient.UserAgent.Product!.Name);
-        Assert.Matches(@"^\d+\.\d+\.\d+$", GraphHttpClient.UserAgent.Product.Version);
+        var endpoints = CommsInvite.Core.CloudEndpoints.For(environment);
+        using var client = Microsoft.Graph.GraphClientFactory.Create(version: "v1.0", nationalCloud: endpoints.NationalCloud);
+        Assert.Equal(client.BaseAddress!.GetLeftPart(UriPartial.Authority), endpoints.GraphEndpoint.GetLeftPart(UriPartial.Authority));
     }
 
     [Fact]
-    public void Graph_core_headers_are_captured_once_from_its_own_handlers()
+    public void The_chain_is_retry_then_redirect_then_bearer_then_graph_core_telemetry()
     {
-        var headers = System.Linq.Enumerable.ToDictionary(GraphHttpClient.GraphHeaders, h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        Assert.StartsWith("graph-dotnet-core/", headers["SdkVersion"].Trim());
-        Assert.Contains("featureUsage=", headers["SdkVersion"]);
-        Assert.True(headers.ContainsKey("FeatureFlag"));
-        Assert.Contains("no-store", headers["Cache-Control"]);
-        Assert.StartsWith("CommsInvite/", headers["User-Agent"]);
-        Assert.False(headers.ContainsKey("client-request-id"));
-        Assert.Same(GraphHttpClient.GraphHeaders, GraphHttpClient.GraphHeaders);
+        var handlers = GraphPipeline.CreateHandlers(CommsInvite.Core.CloudEndpoints.For(CommsInvite.Core.CloudEnvironment.Global), new NoTokens(), RetryPolicy.Default, TimeSpan.FromSeconds(100), new RequestStatistics(), CommsInvite.Core.NullLogSink.Instance);
+        Assert.Equal(
+            new[] { "ExactlyOnceRetryHandler", "RedirectHandler", "BearerAuthenticationHandler", "GraphTelemetryHandler" },
+            System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(handlers, h => h.GetType().Name)));
+        Assert.Equal("CommsInvite", GraphPipeline.UserAgent.Product!.Name);
+        Assert.Matches(@"^\d+\.\d+\.\d+$", GraphPipeline.UserAgent.Product.Version);
     }
 
     [Theory]
-    [InlineData("{\"id\":\"a\"}", true)]
-    [InlineData("  [1, 2, {\"x\": null}]\n", true)]
-    [InlineData("{\"id\":\"a\"", false)]
-    [InlineData("{\"id\":\"a\"} trailing", false)]
-    [InlineData("<html>bad gateway</html>", false)]
-    public void Success_bodies_are_checked_as_one_complete_json_value(string body, bool valid)
+    [InlineData("https://graph.microsoft.com/v1.0/x", true)]
+    [InlineData("https://GRAPH.microsoft.com:443/beta/y", true)]
+    [InlineData("http://graph.microsoft.com/v1.0/x", false)]
+    [InlineData("https://graph.microsoft.com:8443/v1.0/x", false)]
+    [InlineData("https://graph.microsoft.com.evil.example/v1.0/x", false)]
+    [InlineData("https://login.microsoftonline.com/t/oauth2/v2.0/token", false)]
+    public void Only_the_connection_s_graph_host_gets_the_token(string uri, bool same)
     {
-        Assert.Equal(valid, GraphHttpClient.IsJson(System.Text.Encoding.UTF8.GetBytes(body)));
+        Assert.Equal(same, BearerAuthenticationHandler.IsSameHost(new Uri(uri), new Uri("https://graph.microsoft.com/")));
     }
 
-    [Theory]
-    [InlineData("", false)]
-    [InlineData(" \r\n\t", false)]
-    [InlineData(" {}", true)]
-    public void Whitespace_only_bodies_count_as_empty(string body, bool hasContent)
+    private sealed class NoTokens : CommsInvite.Core.Auth.ITokenSource
     {
-        Assert.Equal(hasContent, GraphHttpClient.HasContent(System.Text.Encoding.UTF8.GetBytes(body)));
-    }
+        public Task<CommsInvite.Core.Auth.AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken) => throw new InvalidOperationException();
 
-    [Fact]
-    public void Client_request_ids_are_distinct_version_4_guids()
-    {
-        var ids = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(System.Linq.Enumerable.Range(0, 10_000), _ => ClientRequestIds.Next()));
-        Assert.Equal(ids.Count, new System.Collections.Generic.HashSet<string>(ids).Count);
-        foreach (var id in ids)
-        {
-            Assert.True(Guid.TryParseExact(id, "D", out var parsed), id);
-            Assert.Equal('4', id[14]);
-            Assert.NotEqual(Guid.Empty, parsed);
-        }
-    }
-}
-
-public sealed class AttemptDeadlineTests
-{
-    [Fact]
-    public async Task Attempts_in_one_window_share_a_token_that_fires_after_the_timeout_and_not_before()
-    {
-        var deadlines = new AttemptDeadlines(TimeSpan.FromMilliseconds(320));
-        Assert.Equal(TimeSpan.FromMilliseconds(20), deadlines.WindowLength);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var token = deadlines.Current();
-        Assert.True(token.CanBeCanceled);
-        var fired = new TaskCompletionSource<TimeSpan>();
-        using var registration = token.Register(() => fired.TrySetResult(started.Elapsed));
-
-        var elapsed = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(elapsed >= TimeSpan.FromMilliseconds(320), $"fired after {elapsed.TotalMilliseconds} ms");
-
-        // A later window gets a fresh token, not the cancelled one.
-        Assert.False(deadlines.Current().IsCancellationRequested);
-    }
-
-    [Fact]
-    public void Tokens_are_shared_within_a_window_and_renewed_after_it()
-    {
-        var deadlines = new AttemptDeadlines(TimeSpan.FromSeconds(100));
-        Assert.Equal(TimeSpan.FromSeconds(1), deadlines.WindowLength);
-        var first = deadlines.Current();
-        var again = deadlines.Current();
-        Assert.Equal(first, again);
-        Thread.Sleep(1100);
-        Assert.NotEqual(first, deadlines.Current());
-    }
-
-    [Theory]
-    [InlineData(-1)]
-    [InlineData(30L * 24 * 3600 * 1000)]
-    public void Infinite_or_unrepresentable_timeouts_never_cancel(long milliseconds)
-    {
-        var deadlines = new AttemptDeadlines(TimeSpan.FromMilliseconds(milliseconds));
-        Assert.False(deadlines.Current().CanBeCanceled);
+        public bool TryGetCurrent(out CommsInvite.Core.Auth.AccessTokenInfo token) => throw new InvalidOperationException();
     }
 }

@@ -107,6 +107,23 @@ Describe 'Connect-CsGraph' {
         $context.Roles | Should -Contain 'Calls.InitiateGroupCall.All'
     }
 
+    It 'leaves no trace of a managed-identity connection to the emulator once disconnected' {
+        $names = 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_SECRET', 'IMDS_ENDPOINT'
+        $before = ($names | ForEach-Object { "$_=$([Environment]::GetEnvironmentVariable($_))" }) -join ';'
+        Connect-CsGraph -ManagedIdentity -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
+        Get-CsGraphCall -ErrorAction Stop | Out-Null
+        Disconnect-CsGraph
+        ($names | ForEach-Object { "$_=$([Environment]::GetEnvironmentVariable($_))" }) -join ';' | Should -Be $before
+
+        # Managed identity for the public cloud asks this machine (which has none), never the emulator.
+        $issued = (Get-EmulatorStats).tokensIssued
+        $result = Invoke-Captured { Connect-CsGraph -ManagedIdentity -ErrorAction Stop }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike '*Connect*'
+        Get-CsGraphContext | Should -BeNullOrEmpty
+        (Get-EmulatorStats).tokensIssued | Should -Be $issued
+    }
+
     It 'says NotConnected when there is no connection' {
         $result = Invoke-Captured { Invoke-CsGraphParticipantInvite -CallId ([guid]::NewGuid()) -UserId $Users[0] }
         $result.Errors.Count | Should -Be 1

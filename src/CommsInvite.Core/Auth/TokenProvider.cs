@@ -29,7 +29,7 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
     private readonly string _scope;
     private readonly string _resource;
     private readonly ILogSink _log;
-    private readonly PinnedMsalHttpClientFactory? _pinnedFactory;
+    private readonly ConnectionMsalHttpClientFactory? _httpFactory;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AccessTokenInfo? _current;
 
@@ -38,15 +38,11 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         _log = log;
         _scope = endpoints.Scope;
         _resource = endpoints.GraphResource;
-        if (settings.Environment == CloudEnvironment.Emulator)
-        {
-            _pinnedFactory = new PinnedMsalHttpClientFactory(settings.Emulator!.CertificateThumbprint);
-        }
-
+        _httpFactory = endpoints.CreateMsalHttpClientFactory();
         switch (settings.Credential)
         {
             case ManagedIdentityCredential mi:
-                _managedIdentity = BuildManagedIdentity(settings, mi);
+                _managedIdentity = BuildManagedIdentity(mi);
                 break;
             case ClientSecretCredential or CertificateCredential:
                 _confidential = BuildConfidential(settings, endpoints);
@@ -96,9 +92,11 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             try
             {
                 // Within the renewal margin MSAL's cache would still hand back the old token, so ask for a fresh one.
-                // MSAL keeps managed-identity tokens in a process-wide cache keyed by resource, not by endpoint: against
-                // an emulator (several may run in one process) that cache could hand back another emulator's token.
-                var bypassCache = forceRefresh || current is not null || (_managedIdentity is not null && _pinnedFactory is not null);
+                // MSAL keeps managed-identity tokens in one process-wide cache keyed by resource, not by where they came
+                // from: a token another connection fetched (from another cloud's or a private endpoint) could be handed
+                // back. So this connection's managed-identity tokens always come from its own endpoint, and this source
+                // is the cache.
+                var bypassCache = forceRefresh || current is not null || _managedIdentity is not null;
                 result = _confidential is not null
                     ? await _confidential.AcquireTokenForClient(new[] { _scope }).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false)
                     : await _managedIdentity!.AcquireTokenForManagedIdentity(_resource).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false);
@@ -110,8 +108,8 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
             {
                 // MSAL lets network and TLS failures through unwrapped.
-                var hint = _pinnedFactory is not null && Innermost(ex) is System.Security.Authentication.AuthenticationException
-                    ? " The server's TLS certificate does not match the thumbprint in the emulator connection file; is the file from the running emulator?"
+                var hint = _httpFactory is not null && Innermost(ex) is System.Security.Authentication.AuthenticationException
+                    ? " The server's TLS certificate does not match the pinned thumbprint of this connection (for the emulator: is the connection file from the running emulator?)"
                     : string.Empty;
                 throw new CommsInviteException(ErrorIds.AuthenticationFailed, FailureCategory.ConnectionError, $"Could not reach the token endpoint: {Innermost(ex).Message}{hint}", null, ex);
             }
@@ -129,7 +127,7 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
 
     public void Dispose()
     {
-        _pinnedFactory?.Dispose();
+        _httpFactory?.Dispose();
         _gate.Dispose();
     }
 
@@ -139,12 +137,12 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             .WithLogging(LogFromMsal, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
 
         var authority = new Uri(endpoints.AuthorityHost, Uri.EscapeDataString(settings.TenantId)).AbsoluteUri;
-        if (settings.Environment == CloudEnvironment.Emulator)
+        if (_httpFactory is not null)
         {
-            // The emulator is an AAD look-alike on a loopback address that no instance-discovery service knows.
+            // A private target (its certificate pinned) is an authority no instance-discovery service knows.
             builder = builder.WithAuthority(authority, validateAuthority: false)
                 .WithInstanceDiscovery(false)
-                .WithHttpClientFactory(_pinnedFactory);
+                .WithHttpClientFactory(_httpFactory);
         }
         else
         {
@@ -161,47 +159,24 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         return builder.Build();
     }
 
-    private IManagedIdentityApplication BuildManagedIdentity(ConnectionSettings settings, ManagedIdentityCredential credential)
+    /// <summary>
+    /// MSAL picks the managed-identity source from the process's environment (App Service, Automation, Arc...) and
+    /// falls back to the instance-metadata endpoint; a private target's HTTP factory answers that last request from
+    /// the target's own endpoint (see <see cref="ConnectionMsalHttpClientFactory"/>), so nothing process-wide is set.
+    /// </summary>
+    private IManagedIdentityApplication BuildManagedIdentity(ManagedIdentityCredential credential)
     {
-        if (settings.Environment == CloudEnvironment.Emulator)
-        {
-            PointManagedIdentityAtEmulator(settings.Emulator!);
-        }
-
         var id = credential.ClientId is null
             ? ManagedIdentityId.SystemAssigned
             : ManagedIdentityId.WithUserAssignedClientId(credential.ClientId);
         var builder = ManagedIdentityApplicationBuilder.Create(id)
             .WithLogging(LogFromMsal, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
-        if (_pinnedFactory is not null)
+        if (_httpFactory is not null)
         {
-            builder = builder.WithHttpClientFactory(_pinnedFactory);
+            builder = builder.WithHttpClientFactory(_httpFactory);
         }
 
         return builder.Build();
-    }
-
-    /// <summary>
-    /// MSAL 4.92 offers no API to give managed identity a custom endpoint: it detects the source (App Service /
-    /// Azure Automation style) only from the IDENTITY_ENDPOINT and IDENTITY_HEADER environment variables. So, only
-    /// when a user connects with managed identity to the emulator, those two variables are set process-wide to the
-    /// connection file's values (exactly what Azure Automation does for a runbook). They stay set while the
-    /// process lives because MSAL reads them again on every token renewal.
-    /// </summary>
-    private void PointManagedIdentityAtEmulator(EmulatorConnectionInfo emulator)
-    {
-        if (emulator.ManagedIdentityEndpoint is null || emulator.ManagedIdentityHeader is null)
-        {
-            throw new CommsValidationException(
-                ErrorIds.EmulatorConnectionFileInvalid,
-                "EmulatorConnectionFile",
-                "The emulator connection file has no managedIdentityEndpoint/managedIdentityHeader, so managed identity cannot be used with it.",
-                emulator.SourcePath);
-        }
-
-        System.Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", emulator.ManagedIdentityEndpoint.AbsoluteUri);
-        System.Environment.SetEnvironmentVariable("IDENTITY_HEADER", emulator.ManagedIdentityHeader.Reveal());
-        _log.Verbose($"Managed identity: IDENTITY_ENDPOINT set to the emulator's {emulator.ManagedIdentityEndpoint.AbsoluteUri} for this process.");
     }
 
     private void LogFromMsal(LogLevel level, string message, bool containsPii)

@@ -232,7 +232,7 @@ public sealed class CallsClient
 
         for (var round = 0; ; round++)
         {
-            var body = InviteWire.WriteBody(pending, clientContext);
+            var body = new InviteParticipantsBody { Participants = pending, ClientContext = clientContext };
             GraphServiceException? ambiguity;
             try
             {
@@ -278,7 +278,8 @@ public sealed class CallsClient
     {
         try
         {
-            var operation = response.Parse(content => InviteWire.ReadOperation(content, echo => Settle(echo, requested)));
+            var operation = response.Read(GraphJsonContext.Default.InviteParticipantsOperation);
+            operation.Participants = Settle(operation.Participants, requested);
             operation.Location = response.Location?.AbsoluteUri;
             if (string.IsNullOrEmpty(operation.Id) && response.Location is not null)
             {
@@ -324,7 +325,7 @@ public sealed class CallsClient
     /// The participants an invite's operation reports: the service's echo (it adds display names, tenant ids...) when
     /// it names them, else the invitees as sent. The waiter matches invitees by identity either way.
     /// </summary>
-    private static IList<InvitationParticipantInfo> Settle(IList<InvitationParticipantInfo>? echo, IList<InvitationParticipantInfo> requested) =>
+    private static IList<InvitationParticipantInfo> Settle(IList<InvitationParticipantInfo> echo, IList<InvitationParticipantInfo> requested) =>
         echo is { Count: > 0 } && echo.Any(p => p.Identity is not null && p.Identity.Kind != IdentityKind.Unknown)
             ? echo
             : requested.ToList();

@@ -104,6 +104,40 @@ public static class RetryDecisions
         return null;
     }
 
+    /// <summary>
+    /// The Retry-After a response carries, as a wait from now. It matters on 202 ("not yet"), 429 and 5xx; on 200, 201
+    /// and 204 it would change nothing, so it is not read there.
+    /// </summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter is null)
+        {
+            // A value the typed header refused (an unusual date form): parse it ourselves.
+            return response.Headers.TryGetValues("Retry-After", out var values)
+                ? ParseRetryAfter(string.Join(",", values), DateTimeOffset.UtcNow)
+                : null;
+        }
+
+        if (retryAfter.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter.Date is { } date)
+        {
+            var wait = date - (response.Headers.Date ?? DateTimeOffset.UtcNow);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
     /// <summary>Full-jitter exponential backoff: a random delay in [base*2^n / 2, base*2^n], capped.</summary>
     public static TimeSpan Backoff(int retryNumber, TimeSpan baseDelay, TimeSpan maxDelay, Random random)
     {

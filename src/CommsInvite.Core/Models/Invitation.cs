@@ -56,32 +56,14 @@ public sealed class InviteParticipantsOperation
     [JsonPropertyName("status")] public OperationStatus Status { get; set; }
     [JsonPropertyName("clientContext")] public string? ClientContext { get; set; }
     [JsonPropertyName("resultInfo")] public ResultInfo? ResultInfo { get; set; }
-    private IList<InvitationParticipantInfo>? _participants = new List<InvitationParticipantInfo>();
-    private Lazy<IList<InvitationParticipantInfo>>? _deferredParticipants;
+    private IList<InvitationParticipantInfo> _participants = new List<InvitationParticipantInfo>();
 
+    /// <summary>The invitees the operation concerns; never null (a JSON null reads as none).</summary>
     [JsonPropertyName("participants")]
     public IList<InvitationParticipantInfo> Participants
     {
-        get
-        {
-            if (_participants is { } participants)
-            {
-                return participants;
-            }
-
-            if (_deferredParticipants is { } deferred)
-            {
-                return deferred.Value;
-            }
-
-            // JSON null was read: report none rather than null.
-            return _participants = new List<InvitationParticipantInfo>();
-        }
-        set
-        {
-            _participants = value;
-            _deferredParticipants = null;
-        }
+        get => _participants;
+        set => _participants = value ?? new List<InvitationParticipantInfo>();
     }
 
     /// <summary>The call the invite was sent to (from the request, not the body).</summary>
@@ -100,11 +82,4 @@ public sealed class InviteParticipantsOperation
     [JsonIgnore] public bool RecoveredFromRoster { get; set; }
 
     public override string ToString() => $"{Id} ({Status})";
-
-    /// <summary>Participants read when first asked for (thread-safe, once); see InviteWire.</summary>
-    internal void SetParticipantsSource(Func<IList<InvitationParticipantInfo>> read)
-    {
-        _deferredParticipants = new Lazy<IList<InvitationParticipantInfo>>(read);
-        _participants = null;
-    }
 }

@@ -185,7 +185,9 @@ internal static class IdentityEndpoints
         });
     }
 
-    // App Service / Azure Automation style managed identity (IDENTITY_ENDPOINT + IDENTITY_HEADER).
+    // Managed identity, App Service / Automation style (api-version 2019-08-01, as IDENTITY_ENDPOINT is called) or
+    // instance-metadata style (api-version 2018-02-01, the request MSAL sends to IMDS, which a client's connection
+    // routes here). Either way the X-IDENTITY-HEADER secret of the connection file is required.
     private static IResult ManagedIdentityToken(EmulatorContext context, HttpContext http)
     {
         var header = http.Request.Headers["X-IDENTITY-HEADER"].ToString();
@@ -193,7 +195,7 @@ internal static class IdentityEndpoints
             return MiError(401, "unauthorized", "The X-IDENTITY-HEADER header is missing or does not match the identity header of this environment.");
         var query = http.Request.Query;
         var apiVersion = query["api-version"].ToString();
-        if (apiVersion != "2019-08-01") return MiError(400, "invalid_request", $"api-version '{apiVersion}' is not supported; use 2019-08-01.");
+        if (apiVersion is not ("2019-08-01" or "2018-02-01")) return MiError(400, "invalid_request", $"api-version '{apiVersion}' is not supported; use 2019-08-01 or 2018-02-01.");
         var resource = query["resource"].ToString();
         if (string.IsNullOrEmpty(resource)) return MiError(400, "invalid_request", "The resource parameter is required.");
         var normalized = resource.EndsWith("/.default", StringComparison.OrdinalIgnoreCase) ? resource[..^"/.default".Length] : resource;

@@ -141,30 +141,7 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
             ? (EmulatorConnectionFile is null ? CloudEnvironment.Global : CloudEnvironment.Emulator)
             : EnvironmentNames.Parse(Environment);
 
-        EmulatorConnectionInfo? emulator = null;
-        if (EmulatorConnectionFile is not null)
-        {
-            if (environment != CloudEnvironment.Emulator)
-            {
-                throw new CommsValidationException(
-                    ErrorIds.InvalidArgument,
-                    "EmulatorConnectionFile",
-                    $"-EmulatorConnectionFile belongs to -Environment Emulator, not {environment}.",
-                    EmulatorConnectionFile);
-            }
-
-            emulator = EmulatorConnectionInfo.Load(ResolvePath(EmulatorConnectionFile));
-        }
-
-        var settings = new ConnectionSettings
-        {
-            TenantId = TenantId ?? emulator?.TenantId ?? string.Empty,
-            ClientId = ClientId,
-            Environment = environment,
-            Emulator = emulator,
-        };
-
-        settings.Credential = ParameterSetName switch
+        GraphCredential? credential = ParameterSetName switch
         {
             ClientSecretSet => new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret!)),
             CertificateThumbprintSet => CertificateCredential.FromThumbprint(CertificateThumbprint!),
@@ -172,21 +149,16 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
                 ResolvePath(CertificatePath!),
                 CertificatePassword is null ? null : SecureStrings.ToSecret(CertificatePassword)),
             CertificateSet => new CertificateCredential(Certificate!),
+
+            // Managed identity has no application secret: ClientId picks a user-assigned identity, nothing more.
             ManagedIdentitySet => new ManagedIdentityCredential(ClientId),
-            EmulatorFileSet => ClientSecret is null ? EmulatorSecret(emulator!) : new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret)),
+            EmulatorFileSet => ClientSecret is null ? null : new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret)),
             _ => throw new InvalidOperationException("Unknown parameter set " + ParameterSetName),
         };
 
-        if (ParameterSetName == EmulatorFileSet)
-        {
-            settings.ClientId = ClientId ?? emulator!.ClientId;
-        }
-
-        if (ParameterSetName == ManagedIdentitySet)
-        {
-            // Managed identity has no application secret: ClientId picks a user-assigned identity, nothing more.
-            settings.ClientId = ClientId;
-        }
+        var settings = EmulatorConnectionFile is null
+            ? new ConnectionSettings { TenantId = TenantId ?? string.Empty, ClientId = ClientId, Environment = environment, Credential = credential }
+            : EmulatorSettings(environment, credential);
 
         var retry = RetryPolicy.Default;
         if (MaxRetryCount is { } retries)
@@ -214,12 +186,26 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
         return settings;
     }
 
-    private static ClientSecretCredential EmulatorSecret(EmulatorConnectionInfo emulator) =>
-        new(emulator.ClientSecret ?? throw new CommsValidationException(
-            ErrorIds.EmulatorConnectionFileInvalid,
-            "EmulatorConnectionFile",
-            $"The emulator connection file '{emulator.SourcePath}' holds no clientSecret; pass a credential (-ClientSecret, -CertificatePath, -ManagedIdentity).",
-            emulator.SourcePath));
+    /// <summary>
+    /// -EmulatorConnectionFile: the file describes the target (endpoints, pinned certificate, managed-identity
+    /// endpoint) and, when no credential is given, the credential too (its development secret).
+    /// </summary>
+    private ConnectionSettings EmulatorSettings(CloudEnvironment environment, GraphCredential? credential)
+    {
+        if (environment != CloudEnvironment.Emulator)
+        {
+            throw new CommsValidationException(
+                ErrorIds.InvalidArgument,
+                "EmulatorConnectionFile",
+                $"-EmulatorConnectionFile belongs to -Environment Emulator, not {environment}.",
+                EmulatorConnectionFile);
+        }
+
+        var settings = ConnectionSettings.ForEmulator(EmulatorConnectionInfo.Load(ResolvePath(EmulatorConnectionFile!)), credential);
+        settings.TenantId = TenantId ?? settings.TenantId;
+        settings.ClientId = ClientId ?? settings.ClientId;
+        return settings;
+    }
 
     private string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 

@@ -102,7 +102,6 @@ public sealed class ConnectTests
     [Fact]
     public async Task Managed_identity_follows_the_emulator_it_is_pointed_at()
     {
-        // Environment variables are process-wide: this test lives in the same collection as the other managed-identity test.
         await using var second = await CommsInvite.Emulator.EmulatorServer.StartAsync(new CommsInvite.Emulator.EmulatorOptions { Port = 0 });
         var secondInfo = EmulatorConnectionInfo.Load(second.ConnectionFilePath);
 
@@ -112,6 +111,30 @@ public sealed class ConnectTests
             await connection.Calls.ListCallsAsync();
             Assert.Equal(0, connection.Statistics.ForcedTokenRefreshes);
         }
+    }
+
+    private static readonly string[] ManagedIdentityVariables =
+        { "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT", "IDENTITY_SERVER_THUMBPRINT", "AZURE_POD_IDENTITY_AUTHORITY_HOST" };
+
+    [Fact]
+    public async Task Managed_identity_to_the_emulator_leaves_no_trace_in_the_process()
+    {
+        var before = ManagedIdentityVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+        using (var connection = await GraphConnection.ConnectAsync(new ConnectionSettings { Environment = CloudEnvironment.Emulator, Emulator = _emulator.Connection, Credential = new ManagedIdentityCredential() }))
+        {
+            await connection.Calls.ListCallsAsync();
+            Assert.Equal(before, ManagedIdentityVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable));
+        }
+
+        Assert.Equal(before, ManagedIdentityVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable));
+
+        // A managed-identity connection to the public cloud asks the machine's own managed identity (none here), never
+        // the emulator, and never gets the emulator's token from MSAL's process-wide managed-identity cache.
+        var issued = _emulator.Server.State.Stats.TokensIssued;
+        using var give = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var error = await Record.ExceptionAsync(() => GraphConnection.ConnectAsync(new ConnectionSettings { Environment = CloudEnvironment.Global, Credential = new ManagedIdentityCredential() }, null, give.Token));
+        Assert.True(error is CommsInviteException or OperationCanceledException, $"A Global managed-identity connect must fail on a machine without managed identity, got {error?.GetType().Name ?? "success"}: {error?.Message}");
+        Assert.Equal(issued, _emulator.Server.State.Stats.TokensIssued);
     }
 
     [Fact]
