@@ -181,6 +181,7 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         Add(RemoveLicense, "Identity", "empty identity", "Remove-CsGraphUserLicense -Identity '' -SkuPartNumber MCOPSTN1", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
         Add(RemoveLicense, "SkuPartNumber", "malformed SKU part number", "Remove-CsGraphUserLicense -Identity $user -SkuPartNumber 'MCO PSTN/1'", "InvalidSkuPartNumber", ErrorCategory.InvalidArgument);
         Add(RemoveLicense, "SkuId", "SKU id that is not a GUID", "Remove-CsGraphUserLicense -Identity $user -SkuId 'mcopstn1'", "InvalidGuid", ErrorCategory.InvalidArgument);
+        Add(RemoveLicense, "Synced", "an instance piped with a Synced that is not a boolean", "[pscustomobject]@{ ObjectId = $user; Synced = 'maybe' } | Remove-CsGraphUserLicense -SkuPartNumber MCOPSTN1", "InvalidArgument", ErrorCategory.InvalidArgument);
         Add(RemoveLicense, "ApplicationId", "an instance piped with an application id that is not a GUID", "[pscustomobject]@{ ObjectId = $user; ApplicationId = 'app' } | Remove-CsGraphUserLicense -SkuPartNumber MCOPSTN1", "InvalidGuid", ErrorCategory.InvalidArgument);
         Add(RemoveLicense, "PhoneNumber", "number that is not E.164", "Remove-CsGraphUserLicense -Identity $user -SkuPartNumber MCOPSTN1 -PhoneNumber '2345678901' -PassThru", "InvalidPhoneNumber", ErrorCategory.InvalidArgument);
 
