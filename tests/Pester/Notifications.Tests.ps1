@@ -225,10 +225,31 @@ Describe 'ConvertFrom-CsGraphNotification' {
         $notification.ResourceDataType | Should -Be '#microsoft.graph.audioRoutingGroup'
     }
 
+    It 'gives an entry it cannot understand as an InvalidNotification and still converts the others' {
+        $callId = '0b1f6a00-1111-2222-3333-444455556666'
+        $body = '{"value":[{"changeType":"Deleted"},' +
+            '{"changeType":"Updated","resource":"/app/calls/' + $callId + '","resourceUrl":"/communications/calls/' + $callId + '","resourceData":{"state":"Established"}},' +
+            '{"changeType":"deleted","resourceUrl":"/communications/calls/' + $callId + '/operations/op-1","resourceData":{"id":"op-1","status":"Completed"}}]}'
+        $result = Invoke-Captured { ConvertFrom-CsGraphNotification -InputObject $body -WarningVariable warnings -WarningAction SilentlyContinue; $warnings.Count }
+        $result.Errors.Count | Should -Be 0
+        $result.Output.Count | Should -Be 4
+        $result.Output[0].GetType().Name | Should -Be 'InvalidNotification'
+        "$($result.Output[0].Kind)" | Should -Be 'Invalid'
+        $result.Output[0].Index | Should -Be 0
+        $result.Output[0].Reason | Should -BeLike "*neither 'resource' nor 'resourceUrl'*"
+        $result.Output[1].GetType().Name | Should -Be 'CallNotification'
+        $result.Output[1].State | Should -Be 'Established'
+        "$($result.Output[1].ChangeType)" | Should -Be 'Updated'
+        $result.Output[2].GetType().Name | Should -Be 'OperationNotification'
+        $result.Output[2].OperationId | Should -Be 'op-1'
+        "$($result.Output[2].Status)" | Should -Be 'Completed'
+        $result.Output[3] | Should -Be 1
+    }
+
     It 'writes a non-terminating InvalidNotificationBody error for <Name>' -TestCases @(
         @{ Name = 'text that is not JSON'; Body = 'this is not json' }
         @{ Name = 'a truncated body'; Body = '{"value":[{"@odata.type":"#microsoft.graph.commsNotification",' }
-        @{ Name = 'an entry without resource'; Body = '{"value":[{"changeType":"deleted"}]}' }
+        @{ Name = 'a value that is not an array'; Body = '{"value":{"changeType":"deleted"}}' }
     ) {
         param($Name, $Body)
         $result = Invoke-Captured { ConvertFrom-CsGraphNotification -InputObject $Body; 'after' }
