@@ -530,7 +530,7 @@ public sealed class NotificationTokenValidator : IDisposable
         using var response = await _httpClient.GetAsync(uri, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            throw new HttpRequestException($"GET {uri} answered {(int)response.StatusCode} {SafeText.Escape(response.ReasonPhrase)}.");
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
