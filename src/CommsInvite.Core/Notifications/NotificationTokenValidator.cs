@@ -332,6 +332,8 @@ public sealed class NotificationTokenValidator : IDisposable
             ValidIssuers = _options.ValidIssuers,
             ValidAudience = _options.AppId,
             IssuerSigningKeys = keys.Keys,
+            // The signature was verified just above; the claims pass does not repeat the RSA work.
+            SignatureValidator = (_, _) => jwt,
             ValidAlgorithms = _options.ValidAlgorithms,
             ClockSkew = _options.ClockSkew,
             RequireSignedTokens = true,
