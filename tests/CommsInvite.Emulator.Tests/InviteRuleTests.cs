@@ -124,6 +124,10 @@ public sealed class InviteRuleTests : IAsyncLifetime
         var roster = await _receiver.NextAsync();
         var deleted = await _receiver.NextAsync();
         Assert.Equal("Updated", roster.Body["value"]![0]!["changeType"]!.GetValue<string>());
+        // The shape the service sends: both resource and resourceUrl, changeType capitalised.
+        Assert.Equal("Deleted", deleted.Body["value"]![0]!["changeType"]!.GetValue<string>());
+        Assert.StartsWith("/", deleted.Body["value"]![0]!["resource"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("/communications/calls/", deleted.Body["value"]![0]!["resourceUrl"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(410, deleted.Body["value"]![0]!["resourceData"]!["resultInfo"]!["code"]!.GetValue<int>());
         _ = body;
     }
