@@ -123,7 +123,11 @@ public sealed class InviteRuleTests : IAsyncLifetime
         Assert.DoesNotContain(_emulator.State.GetRoster(SeedContractTests.GroupCallId), e => e.IdentityId == EmulatorDefaults.DecliningUserId);
         var roster = await _receiver.NextAsync();
         var deleted = await _receiver.NextAsync();
-        Assert.Equal("updated", roster.Body["value"]![0]!["changeType"]!.GetValue<string>());
+        Assert.Equal("Updated", roster.Body["value"]![0]!["changeType"]!.GetValue<string>());
+        // The shape the service sends: both resource and resourceUrl, changeType capitalised.
+        Assert.Equal("Deleted", deleted.Body["value"]![0]!["changeType"]!.GetValue<string>());
+        Assert.StartsWith("/", deleted.Body["value"]![0]!["resource"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("/communications/calls/", deleted.Body["value"]![0]!["resourceUrl"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(410, deleted.Body["value"]![0]!["resourceData"]!["resultInfo"]!["code"]!.GetValue<int>());
         _ = body;
     }
@@ -166,7 +170,7 @@ public sealed class InviteRuleTests : IAsyncLifetime
             var ringing = participants!["value"]!.AsArray().Single(p => p!["info"]!["identity"]!["user"]?["id"]?.GetValue<string>() == user)!;
             Assert.Empty(ringing["mediaStreams"]!.AsArray());
             Assert.False(ringing["isInLobby"]!.GetValue<bool>());
-            Assert.Equal("updated", (await _receiver.NextAsync(TimeSpan.FromSeconds(10))).Body["value"]![0]!["changeType"]!.GetValue<string>());
+            Assert.Equal("Updated", (await _receiver.NextAsync(TimeSpan.FromSeconds(10))).Body["value"]![0]!["changeType"]!.GetValue<string>());
             Assert.Contains(_emulator.State.GetRoster(SeedContractTests.GroupCallId), e => e.IdentityId == user && e.Joined);
         }
         finally
@@ -194,7 +198,7 @@ public sealed class InviteRuleTests : IAsyncLifetime
         while (completedOperations < ids.Length)
         {
             var next = (await _receiver.NextAsync()).Body["value"]![0]!;
-            if (next["changeType"]!.GetValue<string>() == "updated") { lastRoster = next["resourceData"]; continue; }
+            if (next["changeType"]!.GetValue<string>() == "Updated") { lastRoster = next["resourceData"]; continue; }
             Assert.NotNull(lastRoster);
             var invitee = next["resourceData"]!["participants"]![0]!["identity"]!["user"]!["id"]!.GetValue<string>();
             var entry = lastRoster!.AsArray().Single(p => p!["info"]!["identity"]!["user"]?["id"]?.GetValue<string>() == invitee);
@@ -236,7 +240,7 @@ public sealed class InviteRuleTests : IAsyncLifetime
         var (gone, _) = await TestHttp.SendAsync(_http, HttpMethod.Get, $"/v1.0/communications/calls/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         var notification = await _receiver.NextAsync();
-        Assert.Equal("deleted", notification.Body["value"]![0]!["changeType"]!.GetValue<string>());
+        Assert.Equal("Deleted", notification.Body["value"]![0]!["changeType"]!.GetValue<string>());
 
         var (badCallback, _) = await TestHttp.SendAsync(_http, HttpMethod.Post, "/v1.0/communications/calls", new JsonObject { ["callbackUri"] = "http://bot.contoso.com/api/calls" });
         Assert.Equal(HttpStatusCode.BadRequest, badCallback.StatusCode);

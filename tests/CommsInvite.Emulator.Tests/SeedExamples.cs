@@ -45,7 +45,7 @@ internal static partial class SeedExamples
                      && notification["@odata.type"]?.GetValue<string>() == "#microsoft.graph.commsNotifications")
             {
                 var changeType = notification["value"]![0]!["changeType"]!.GetValue<string>();
-                if (changeType == "updated") roster = notification; else operation = notification;
+                if (string.Equals(changeType, "updated", StringComparison.OrdinalIgnoreCase)) roster = notification; else operation = notification;
             }
         }
         Flush();

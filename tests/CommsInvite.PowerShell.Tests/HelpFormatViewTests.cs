@@ -25,6 +25,8 @@ public sealed class HelpFormatViewTests
             "'{\"value\":[{\"changeType\":\"updated\",\"resource\":\"/app/calls/c1\",\"resourceData\":{\"@odata.type\":\"#microsoft.graph.call\"}}]}' | ConvertFrom-CsGraphNotification -ErrorAction Stop",
         ["CommsInvite.Core.Notifications.GenericNotification"] =
             "'{\"value\":[{\"changeType\":\"created\",\"resource\":\"/app/chats/x1\",\"resourceData\":{}}]}' | ConvertFrom-CsGraphNotification -ErrorAction Stop",
+        ["CommsInvite.Core.Notifications.InvalidNotification"] =
+            "'{\"value\":[{\"changeType\":\"deleted\"}]}' | ConvertFrom-CsGraphNotification -ErrorAction Stop -WarningAction SilentlyContinue",
         ["CommsInvite.Commands.Infrastructure.NotificationListenerInfo"] = "Start-CsGraphNotificationListener -ErrorAction Stop",
     };
 

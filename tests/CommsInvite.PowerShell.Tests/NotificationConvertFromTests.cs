@@ -146,7 +146,7 @@ public sealed class NotificationConvertFromTests : IDisposable
     {
         { "not JSON", "this is not json" },
         { "truncated", "{\"value\":[{\"@odata.type\":\"#microsoft.graph.commsNotification\"," },
-        { "no resource", "{\"value\":[{\"changeType\":\"deleted\"}]}" },
+        { "value not an array", "{\"value\":{\"changeType\":\"deleted\"}}" },
         { "a number", "42" },
     };
 

@@ -225,10 +225,31 @@ Describe 'ConvertFrom-CsGraphNotification' {
         $notification.ResourceDataType | Should -Be '#microsoft.graph.audioRoutingGroup'
     }
 
+    It 'gives an entry it cannot understand as an InvalidNotification and still converts the others' {
+        $callId = '0b1f6a00-1111-2222-3333-444455556666'
+        $body = '{"value":[{"changeType":"Deleted"},' +
+            '{"changeType":"Updated","resource":"/app/calls/' + $callId + '","resourceUrl":"/communications/calls/' + $callId + '","resourceData":{"state":"Established"}},' +
+            '{"changeType":"deleted","resourceUrl":"/communications/calls/' + $callId + '/operations/op-1","resourceData":{"id":"op-1","status":"Completed"}}]}'
+        $result = Invoke-Captured { ConvertFrom-CsGraphNotification -InputObject $body -WarningVariable warnings -WarningAction SilentlyContinue; $warnings.Count }
+        $result.Errors.Count | Should -Be 0
+        $result.Output.Count | Should -Be 4
+        $result.Output[0].GetType().Name | Should -Be 'InvalidNotification'
+        "$($result.Output[0].Kind)" | Should -Be 'Invalid'
+        $result.Output[0].Index | Should -Be 0
+        $result.Output[0].Reason | Should -BeLike "*neither 'resource' nor 'resourceUrl'*"
+        $result.Output[1].GetType().Name | Should -Be 'CallNotification'
+        $result.Output[1].State | Should -Be 'Established'
+        "$($result.Output[1].ChangeType)" | Should -Be 'Updated'
+        $result.Output[2].GetType().Name | Should -Be 'OperationNotification'
+        $result.Output[2].OperationId | Should -Be 'op-1'
+        "$($result.Output[2].Status)" | Should -Be 'Completed'
+        $result.Output[3] | Should -Be 1
+    }
+
     It 'writes a non-terminating InvalidNotificationBody error for <Name>' -TestCases @(
         @{ Name = 'text that is not JSON'; Body = 'this is not json' }
         @{ Name = 'a truncated body'; Body = '{"value":[{"@odata.type":"#microsoft.graph.commsNotification",' }
-        @{ Name = 'an entry without resource'; Body = '{"value":[{"changeType":"deleted"}]}' }
+        @{ Name = 'a value that is not an array'; Body = '{"value":{"changeType":"deleted"}}' }
     ) {
         param($Name, $Body)
         $result = Invoke-Captured { ConvertFrom-CsGraphNotification -InputObject $Body; 'after' }
@@ -391,6 +412,75 @@ Describe 'Rejected notifications' {
         $Listener.Statistics.RequestsAccepted | Should -Be 1
         @($Listener.Peek()).Count | Should -Be 1
         ($Listener.Statistics.RecentRejections | Out-String) | Should -Not -BeLike '*not-a-jwt*'
+    }
+}
+
+Describe 'A notification listener facing hostile peers' {
+    BeforeAll {
+        $script:Issuer = Start-TestIssuer
+        $script:AppId = [guid]::NewGuid().ToString()
+        $script:Listener = Start-CsGraphNotificationListener -AppId $AppId -OpenIdConfigurationUri $Issuer.ConfigurationUri -ErrorAction Stop
+        $script:Forger = [System.Security.Cryptography.RSA]::Create(2048)
+
+        # Raw bytes to the listener; returns what it answered before closing the connection.
+        function script:Send-Raw([int]$Port, [string]$Text) {
+            $tcp = [System.Net.Sockets.TcpClient]::new()
+            try {
+                $tcp.Connect([System.Net.IPAddress]::Loopback, $Port)
+                $stream = $tcp.GetStream()
+                $stream.ReadTimeout = 10000
+                $bytes = [System.Text.Encoding]::ASCII.GetBytes($Text)
+                $stream.Write($bytes, 0, $bytes.Length)
+                $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII)
+                try { $reader.ReadToEnd() } catch [System.IO.IOException] { '' }
+            }
+            finally {
+                $tcp.Dispose()
+            }
+        }
+    }
+
+    AfterAll {
+        Stop-CsGraphNotificationListener
+        Stop-TestIssuer $Issuer
+        $Forger.Dispose()
+    }
+
+    It 'answers 202 to a body with an entry it cannot understand, delivers the rest and counts the bad one' {
+        $valid = New-TestToken -Rsa $Issuer.Rsa -KeyId $Issuer.KeyId -Audience $AppId
+        $callId = [guid]::NewGuid().ToString()
+        $body = '{"value":[{"changeType":"Deleted"},{"changeType":"Deleted","resourceUrl":"/communications/calls/' + $callId +
+            '/operations/op-1","resourceData":{"id":"op-1","status":"Completed"}}]}'
+
+        Send-Notification -Uri $Listener.Uri -Token $valid -Body $body | Should -Be 202
+
+        $Listener.Statistics.NotificationsInvalid | Should -Be 1
+        $received = @($Listener.Peek())
+        $received.Count | Should -Be 2
+        $received[0].GetType().Name | Should -Be 'InvalidNotification'
+        $received[1].OperationId | Should -Be 'op-1'
+    }
+
+    It 'refuses Content-Length with Transfer-Encoding with 400, closes, and answers no request hidden behind it' {
+        $request = "POST /api/calls HTTP/1.1`r`nHost: x`r`nContent-Length: 5`r`nTransfer-Encoding: chunked`r`n`r`n0`r`n`r`nGET /hidden HTTP/1.1`r`nHost: x`r`n`r`n"
+        $answer = Send-Raw -Port $Listener.Port -Text $request
+        $answer | Should -BeLike 'HTTP/1.1 400 *'
+        $answer | Should -BeLike '*Connection: close*'
+        ([regex]::Matches($answer, 'HTTP/1\.1 \d{3}')).Count | Should -Be 1
+    }
+
+    It 'judges the signature first and keeps a forged issuer''s line breaks out of the statistics' {
+        $forged = New-TestToken -Rsa $Forger -KeyId $Issuer.KeyId -Audience $AppId -Issuer "https://evil.example`r`nFAKE LOG LINE"
+        Send-Notification -Uri $Listener.Uri -Token $forged -Body '{"value":[]}' | Should -Be 401
+        $rejection = @($Listener.Statistics.RecentRejections)[-1]
+        "$($rejection.Reason)" | Should -Be 'BadSignature'
+        $rejection.Message | Should -Not -Match "[`r`n]"
+    }
+
+    It 'routes by path only, whatever the query string holds' {
+        $valid = New-TestToken -Rsa $Issuer.Rsa -KeyId $Issuer.KeyId -Audience $AppId
+        $uri = [uri]"$($Listener.Uri)?next=https://a/b"
+        Send-Notification -Uri $uri -Token $valid -Body '{"value":[]}' | Should -Be 202
     }
 }
 

@@ -15,6 +15,8 @@ public enum NotificationKind
     Roster,
     /// <summary>The call itself changed (state, termination).</summary>
     Call,
+    /// <summary>An entry that could not be understood; see <see cref="InvalidNotification.Reason"/>.</summary>
+    Invalid,
 }
 
 /// <summary>microsoft.graph.changeType as used by commsNotification; parsed case-insensitively.</summary>
@@ -55,7 +57,10 @@ public abstract class CommsNotification
 
     public NotificationChangeType ChangeType { get; }
 
-    /// <summary><c>resource</c>, e.g. <c>/app/calls/{id}/operations/{opId}</c>.</summary>
+    /// <summary>
+    /// <c>resource</c>, e.g. <c>/app/calls/{id}/operations/{opId}</c>; <c>resourceUrl</c> when only that was sent
+    /// (the documented v1.0 shape); empty for an <see cref="InvalidNotification"/> that named neither.
+    /// </summary>
     public string Resource { get; }
 
     /// <summary><c>resourceUrl</c> (the <c>/communications/...</c> form), when sent.</summary>
@@ -64,7 +69,10 @@ public abstract class CommsNotification
     /// <summary>The call the resource belongs to, or null when the resource is not under a call.</summary>
     public string? CallId { get; }
 
-    /// <summary>The whole notification entry as received, for callers that need fields not modelled here.</summary>
+    /// <summary>
+    /// The whole notification entry as received, for callers that need fields not modelled here; empty for an
+    /// <see cref="InvalidNotification"/> whose text is not valid Unicode.
+    /// </summary>
     public string Json { get; }
 
     /// <summary>The entry's <c>resourceData</c> as received, or null when absent.</summary>
@@ -187,4 +195,28 @@ public sealed class GenericNotification : CommsNotification
 
     /// <summary>resourceData's <c>@odata.type</c>, when it is an object that has one.</summary>
     public string? ResourceDataType { get; }
+}
+
+/// <summary>
+/// An entry of a commsNotifications body that could not be understood (not an object, no resource, resourceData of
+/// the wrong shape or type, text that is not valid Unicode). The body's other entries are delivered as usual.
+/// </summary>
+public sealed class InvalidNotification : CommsNotification
+{
+    internal InvalidNotification(NotificationFields fields, int index, string reason)
+        : base(fields)
+    {
+        Index = index;
+        Reason = reason;
+    }
+
+    public override NotificationKind Kind => NotificationKind.Invalid;
+
+    /// <summary>The entry's position in the body's <c>value</c> array (0-based).</summary>
+    public int Index { get; }
+
+    /// <summary>Why the entry was not understood; names fields and positions, never the entry's text.</summary>
+    public string Reason { get; }
+
+    public override string ToString() => $"Invalid entry value[{Index}]: {Reason}";
 }

@@ -8,7 +8,10 @@ using CommsInvite.Core.Models;
 
 namespace CommsInvite.Core.Notifications;
 
-/// <summary>The outcome of parsing a commsNotifications body: notifications, or why the body is malformed.</summary>
+/// <summary>
+/// The outcome of parsing a commsNotifications body: its notifications (entries that could not be understood are
+/// <see cref="InvalidNotification"/>s among them), or why the body as a whole is not a commsNotifications body.
+/// </summary>
 public sealed class NotificationParseResult
 {
     /// <summary>The stable error id a malformed body reports.</summary>
@@ -18,12 +21,23 @@ public sealed class NotificationParseResult
     {
         Notifications = notifications;
         Error = error;
+        foreach (var notification in notifications)
+        {
+            if (notification is InvalidNotification)
+            {
+                InvalidCount++;
+            }
+        }
     }
 
+    /// <summary>True when the body is a commsNotifications body (some entries may still be invalid: see <see cref="InvalidCount"/>).</summary>
     public bool Success => Error is null;
 
-    /// <summary>Every notification of the body in order; empty when <see cref="Success"/> is false.</summary>
+    /// <summary>Every entry of the body in order, invalid ones as <see cref="InvalidNotification"/>; empty when <see cref="Success"/> is false.</summary>
     public IReadOnlyList<CommsNotification> Notifications { get; }
+
+    /// <summary>How many of <see cref="Notifications"/> are <see cref="InvalidNotification"/>s.</summary>
+    public int InvalidCount { get; }
 
     /// <summary>Why the body is malformed (never echoes the body), or null.</summary>
     public string? Error { get; }
@@ -44,11 +58,15 @@ public sealed class NotificationParseResult
 
 /// <summary>
 /// Parses commsNotifications bodies (what Graph POSTs to a call's callbackUri) into typed notifications.
-/// Unknown resource kinds become <see cref="GenericNotification"/>; only a malformed body is an error.
+/// Unknown resource kinds become <see cref="GenericNotification"/>; an entry that cannot be understood becomes an
+/// <see cref="InvalidNotification"/> without costing the body's other entries; only a body that is not a
+/// commsNotifications body at all is a failed result. Parsing never throws on content.
 /// </summary>
 /// <remarks>
-/// Accepted roots: the documented <c>{"value":[...]}</c>, a single notification object (has <c>resource</c>),
-/// or a bare array of notifications (what a caller gets after saving <c>value</c> to a file).
+/// Accepted roots: the documented <c>{"value":[...]}</c>, a single notification object (has <c>resource</c> or
+/// <c>resourceUrl</c>), or a bare array of notifications (what a caller gets after saving <c>value</c> to a file).
+/// An entry may name its resource by <c>resource</c> (the examples), <c>resourceUrl</c> (the v1.0 resource type)
+/// or both (the service's traffic); enum values are read in any case.
 /// </remarks>
 public static class CommsNotificationParser
 {
@@ -63,25 +81,6 @@ public static class CommsNotificationParser
         }
 
         return ParseDocument(() => JsonDocument.Parse(body));
-    }
-
-    /// <summary>Parses the document and reads it; text that is not JSON is a failed result, not an exception.</summary>
-    private static NotificationParseResult ParseDocument(Func<JsonDocument> parse)
-    {
-        JsonDocument document;
-        try
-        {
-            document = parse();
-        }
-        catch (JsonException ex)
-        {
-            return NotInJson(ex);
-        }
-
-        using (document)
-        {
-            return Parse(document.RootElement);
-        }
     }
 
     public static NotificationParseResult Parse(byte[] utf8Body)
@@ -111,22 +110,47 @@ public static class CommsNotificationParser
         {
             document = await JsonDocument.ParseAsync(body, default, cancellationToken).ConfigureAwait(false);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (IsContentError(ex))
         {
             return NotInJson(ex);
         }
 
         using (document)
         {
-            return Parse(document.RootElement);
+            return ParseRoot(document.RootElement);
         }
     }
 
-    private static NotificationParseResult NotInJson(JsonException ex) =>
-        // JsonException's message names position, not content, so it is safe to pass on.
-        NotificationParseResult.Fail($"The notification body is not valid JSON: {ex.Message}");
+    /// <summary>Parses the document and reads it; text that is not JSON is a failed result, not an exception.</summary>
+    private static NotificationParseResult ParseDocument(Func<JsonDocument> parse)
+    {
+        JsonDocument document;
+        try
+        {
+            document = parse();
+        }
+        catch (Exception ex) when (IsContentError(ex))
+        {
+            return NotInJson(ex);
+        }
 
-    private static NotificationParseResult Parse(JsonElement root)
+        using (document)
+        {
+            return ParseRoot(document.RootElement);
+        }
+    }
+
+    /// <summary>Exceptions System.Text.Json raises for bad content (as opposed to I/O or cancellation).</summary>
+    private static bool IsContentError(Exception ex) =>
+        ex is JsonException || ex is InvalidOperationException || ex is ArgumentException || ex is FormatException;
+
+    // Positions only: JsonException messages may quote a character of the body.
+    private static NotificationParseResult NotInJson(Exception ex) => NotificationParseResult.Fail(
+        ex is JsonException { LineNumber: { } line, BytePositionInLine: { } position }
+            ? $"The notification body is not valid JSON (line {line + 1}, byte {position + 1})."
+            : "The notification body is not valid JSON or not valid Unicode text.");
+
+    private static NotificationParseResult ParseRoot(JsonElement root)
     {
         var entries = new List<JsonElement>();
         switch (root.ValueKind)
@@ -143,7 +167,7 @@ public static class CommsNotificationParser
                 }
 
                 break;
-            case JsonValueKind.Object when root.TryGetProperty("resource", out _):
+            case JsonValueKind.Object when root.TryGetProperty("resource", out _) || root.TryGetProperty("resourceUrl", out _):
                 entries.Add(root);
                 break;
             case JsonValueKind.Array:
@@ -161,50 +185,43 @@ public static class CommsNotificationParser
         var notifications = new List<CommsNotification>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
-            var error = TryParseEntry(entries[i], out var notification);
-            if (error is not null)
-            {
-                return NotificationParseResult.Fail($"Notification value[{i}]: {error}");
-            }
-
-            notifications.Add(notification!);
+            notifications.Add(ParseEntry(entries[i], i));
         }
 
         return NotificationParseResult.Ok(notifications);
     }
 
-    private static string? TryParseEntry(JsonElement entry, out CommsNotification? notification)
+    /// <summary>One entry as a typed notification, or an <see cref="InvalidNotification"/> saying why it is not one.</summary>
+    private static CommsNotification ParseEntry(JsonElement entry, int index)
     {
-        notification = null;
-        if (entry.ValueKind != JsonValueKind.Object)
-        {
-            return "is not an object.";
-        }
-
-        var resource = GetString(entry, "resource");
-        if (string.IsNullOrWhiteSpace(resource))
-        {
-            return "has no 'resource'.";
-        }
-
-        var changeTypeText = GetString(entry, "changeType");
-        var hasData = entry.TryGetProperty("resourceData", out var data) && data.ValueKind != JsonValueKind.Null;
-        var path = CommsResourcePath.Parse(resource!);
-        var fields = new NotificationFields
-        {
-            ODataType = GetString(entry, "@odata.type"),
-            ChangeTypeText = changeTypeText,
-            ChangeType = ParseChangeType(changeTypeText),
-            Resource = resource!,
-            ResourceUrl = GetString(entry, "resourceUrl"),
-            CallId = path.CallId,
-            Json = entry.GetRawText(),
-            ResourceDataJson = hasData ? data.GetRawText() : null,
-        };
-
+        var fields = new NotificationFields();
+        var kind = CommsResourceKind.Unknown;
         try
         {
-            notification = path.Kind switch
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                return new InvalidNotification(fields, index, $"value[{index}] is not an object.");
+            }
+
+            fields.Json = RawText(entry);
+            fields.ODataType = GetString(entry, "@odata.type");
+            fields.ChangeTypeText = GetString(entry, "changeType");
+            fields.ChangeType = ParseChangeType(fields.ChangeTypeText);
+            var resource = GetString(entry, "resource");
+            var resourceUrl = GetString(entry, "resourceUrl");
+            fields.ResourceUrl = resourceUrl;
+            if (string.IsNullOrWhiteSpace(resource) && string.IsNullOrWhiteSpace(resourceUrl))
+            {
+                return new InvalidNotification(fields, index, $"value[{index}] names neither 'resource' nor 'resourceUrl'.");
+            }
+
+            fields.Resource = string.IsNullOrWhiteSpace(resource) ? resourceUrl! : resource!;
+            var path = ResourcePath(resource, resourceUrl);
+            kind = path.Kind;
+            fields.CallId = path.CallId;
+            var hasData = TryGetProperty(entry, "resourceData", out var data) && data.ValueKind != JsonValueKind.Null;
+            fields.ResourceDataJson = hasData ? data.GetRawText() : null;
+            return path.Kind switch
             {
                 // The seeds' multi-invite example sends its roster on ".../operations/participants": the
                 // shape of resourceData, not the path, says it is a roster.
@@ -220,14 +237,57 @@ public static class CommsNotificationParser
         }
         catch (JsonException ex)
         {
-            return $"resourceData does not match the {path.Kind} resource it names: {ex.Message}";
+            // ex.Path is a JSON path ($.resultInfo.code): field names, not the entry's values.
+            var where = string.IsNullOrEmpty(ex.Path) ? string.Empty : $" (at {SafeText.Escape(ex.Path)})";
+            return new InvalidNotification(fields, index,
+                $"value[{index}]: resourceData does not match the {kind} resource it names: a value has the wrong type or is not valid Unicode text{where}.");
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException || ex is ArgumentException || ex is FormatException || ex is OverflowException)
         {
-            return $"resourceData does not match the {path.Kind} resource it names: {ex.Message}";
+            var what = ex is ShapeException
+                ? ex.Message.TrimEnd('.')
+                : "it holds a value of the wrong type or text that is not valid Unicode";
+            return new InvalidNotification(fields, index, $"value[{index}]: resourceData does not match the {kind} resource it names: {what}.");
+        }
+    }
+
+    /// <summary>resource and resourceUrl name the same thing; the first that names a part of a call decides.</summary>
+    private static CommsResourcePath ResourcePath(string? resource, string? resourceUrl)
+    {
+        var fromResource = string.IsNullOrWhiteSpace(resource) ? null : CommsResourcePath.Parse(resource!);
+        if (fromResource is { Kind: not CommsResourceKind.Unknown })
+        {
+            return fromResource;
         }
 
-        return null;
+        var fromUrl = string.IsNullOrWhiteSpace(resourceUrl) ? null : CommsResourcePath.Parse(resourceUrl!);
+        if (fromUrl is { Kind: not CommsResourceKind.Unknown })
+        {
+            return fromUrl;
+        }
+
+        return fromResource?.CallId is not null ? fromResource : fromUrl ?? fromResource!;
+    }
+
+    private static string RawText(JsonElement element)
+    {
+        try
+        {
+            return element.GetRawText();
+        }
+        catch (InvalidOperationException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>resourceData of a shape the resource kind does not allow; its message is ours, never the entry's text.</summary>
+    private sealed class ShapeException : InvalidOperationException
+    {
+        public ShapeException(string message)
+            : base(message)
+        {
+        }
     }
 
     private static OperationNotification Operation(NotificationFields fields, JsonElement? data, string? pathOperationId)
@@ -238,7 +298,7 @@ public static class CommsNotificationParser
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidOperationException("an operation's resourceData must be an object.");
+                throw new ShapeException("an operation's resourceData must be an object.");
             }
 
             operation = JsonSerializer.Deserialize<InviteParticipantsOperation>(element.GetRawText(), GraphJson.Options)
@@ -285,7 +345,7 @@ public static class CommsNotificationParser
                     participants.Add(ReadParticipant(element, fields.CallId));
                     break;
                 default:
-                    throw new InvalidOperationException("a roster's resourceData must be a participant or an array of participants.");
+                    throw new ShapeException("a roster's resourceData must be a participant or an array of participants.");
             }
         }
 
@@ -296,7 +356,7 @@ public static class CommsNotificationParser
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidOperationException("a roster entry is not an object.");
+            throw new ShapeException("a roster entry is not an object.");
         }
 
         var participant = JsonSerializer.Deserialize<Participant>(element.GetRawText(), GraphJson.Options) ?? new Participant();
@@ -340,17 +400,27 @@ public static class CommsNotificationParser
             _ => NotificationChangeType.Unknown,
         };
 
-    private static string? GetString(JsonElement element, string name)
+    private static string? GetString(JsonElement element, string name) =>
+        TryGetProperty(element, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Property names on the wire are camelCase, but bodies written by hand are not always.</summary>
+    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
     {
-        // Property names on the wire are camelCase, but bodies written by hand are not always.
+        if (element.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
         foreach (var property in element.EnumerateObject())
         {
             if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
             {
-                return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                value = property.Value;
+                return true;
             }
         }
 
-        return null;
+        value = default;
+        return false;
     }
 }

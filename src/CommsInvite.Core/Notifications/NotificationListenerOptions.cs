@@ -36,10 +36,20 @@ public sealed class NotificationListenerOptions
 
     public int MaxHeaderBytes { get; set; } = 32 * 1024;
 
-    /// <summary>Connections served at once; further peers wait in the TCP backlog.</summary>
-    public int MaxConnections { get; set; } = 64;
+    /// <summary>
+    /// Connections open at once. At the limit a new connection closes the longest-idle one (one that has not sent a
+    /// complete request head), so idle peers never keep notifications out; when every connection is serving a
+    /// request, the new one is answered 503.
+    /// </summary>
+    public int MaxConnections { get; set; } = 1024;
 
-    /// <summary>Time allowed for the TLS handshake and for each request, once started, to arrive completely.</summary>
+    /// <summary>
+    /// Time a connection has to send a complete request head (and finish the TLS handshake): from being accepted,
+    /// or from the first byte of a later request on a kept-alive connection. Longer, and it is closed.
+    /// </summary>
+    public TimeSpan HeadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time allowed for a request's body to arrive and for its answer to be written.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long an idle kept-alive connection stays open.</summary>
@@ -76,7 +86,7 @@ public sealed class NotificationListenerOptions
         Positive(MaxHeaderBytes, nameof(MaxHeaderBytes));
         Positive(MaxConnections, nameof(MaxConnections));
         Positive(RecentRejectionCapacity, nameof(RecentRejectionCapacity));
-        if (RequestTimeout <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
+        if (RequestTimeout <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero || HeadTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "Timeouts must be positive.");
         }
@@ -105,7 +115,7 @@ public enum ListenerRejectionReason
     NotYetValid,
     KeysUnavailable,
 
-    /// <summary>A valid token, but the body is not a commsNotifications body (400).</summary>
+    /// <summary>A valid token, but the body is not a commsNotifications body at all (400); bad entries in a good body are counted in <see cref="NotificationListenerStatistics.NotificationsInvalid"/>.</summary>
     MalformedBody,
     /// <summary>The body exceeds <see cref="NotificationListenerOptions.MaxBodyBytes"/> (413).</summary>
     BodyTooLarge,
@@ -113,7 +123,7 @@ public enum ListenerRejectionReason
     NotFound,
     /// <summary>The notification path, but not POST (405).</summary>
     MethodNotAllowed,
-    /// <summary>Not valid HTTP/1.1, or too slow to arrive (400/408/431/501).</summary>
+    /// <summary>Not valid HTTP/1.1 (400/431/501), e.g. Content-Length with Transfer-Encoding, or a bad field line.</summary>
     BadHttpRequest,
 }
 
@@ -173,6 +183,15 @@ public sealed class NotificationListenerStatistics
 
     /// <summary>Notifications in accepted POSTs (one POST may carry several).</summary>
     public long NotificationsReceived { get; }
+
+    /// <summary>Entries of accepted POSTs that could not be understood (delivered as <see cref="InvalidNotification"/>s; included in <see cref="NotificationsReceived"/>).</summary>
+    public long NotificationsInvalid { get; internal set; }
+
+    /// <summary>Connections closed because they sent no complete request head within <see cref="NotificationListenerOptions.HeadTimeout"/>.</summary>
+    public long ConnectionsTimedOut { get; internal set; }
+
+    /// <summary>Idle connections closed to make room for new ones (see <see cref="NotificationListenerOptions.MaxConnections"/>).</summary>
+    public long ConnectionsEvicted { get; internal set; }
 
     /// <summary>Notifications pushed out of the full queue before anyone drained them.</summary>
     public long NotificationsDropped { get; }

@@ -106,6 +106,12 @@ public sealed class NotificationTokenValidatorOptions
     public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>
+    /// Time one fetch of the OpenID configuration and keys may take. A refresh that fails or takes longer leaves the
+    /// last good keys in use; only without any keys is a notification answered 503 (with Retry-After).
+    /// </summary>
+    public TimeSpan KeyFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// The least time between two fetches caused by an unknown kid, so that forged tokens with random
     /// kids cannot make the validator hammer the issuer.
     /// </summary>
@@ -133,9 +139,11 @@ public sealed class NotificationTokenValidator : IDisposable
     private readonly NotificationTokenValidatorOptions _options;
     private readonly HttpClient _httpClient;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-    private readonly SemaphoreSlim _fetchLock = new(1, 1);
+    private readonly object _refreshGate = new();
     private KeyCache? _keys;
-    private (DateTimeOffset Time, string Message)? _lastFailure;
+    private Task<KeyCache>? _refresh;
+    private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
+    private volatile string? _lastFailure;
     private long _keyFetchCount;
 
     /// <param name="options">What a valid token looks like and where the keys are.</param>
@@ -166,6 +174,12 @@ public sealed class NotificationTokenValidator : IDisposable
             throw new CommsValidationException(ErrorIds.InvalidUri, nameof(options.OpenIdConfigurationUri),
                 $"The OpenID configuration address must be an absolute https URI (http only on loopback); got '{options.OpenIdConfigurationUri}'.",
                 options.OpenIdConfigurationUri);
+        }
+
+        if (options.KeyFetchTimeout <= TimeSpan.Zero || options.KeyFetchTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.KeyFetchTimeout),
+                $"The key fetch timeout must be between 0 and 5 minutes; got {options.KeyFetchTimeout}.", options.KeyFetchTimeout);
         }
 
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(10))
@@ -280,8 +294,7 @@ public sealed class NotificationTokenValidator : IDisposable
                 keys = await GetKeysAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException || ex is JsonException || ex is ArgumentException ||
-                                   ex is InvalidOperationException || ex is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             return NotificationTokenValidationResult.Reject(
                 TokenRejectionReason.KeysUnavailable,
@@ -289,11 +302,38 @@ public sealed class NotificationTokenValidator : IDisposable
                 jwt);
         }
 
+        // The signature is checked before any claim is judged: an unsigned or forged token is BadSignature,
+        // whatever its issuer or audience claim to be.
+        var signatureOnly = new TokenValidationParameters
+        {
+            IssuerSigningKeys = keys.Keys,
+            ValidAlgorithms = _options.ValidAlgorithms,
+            RequireSignedTokens = true,
+            RequireExpirationTime = false,
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            ValidateIssuerSigningKey = false,
+        };
+        var signed = await _handler.ValidateTokenAsync(jwt, signatureOnly).ConfigureAwait(false);
+        if (!signed.IsValid)
+        {
+            var (signatureReason, signatureMessage) = Classify(signed.Exception, jwt);
+            if (signatureReason != TokenRejectionReason.Malformed)
+            {
+                signatureReason = TokenRejectionReason.BadSignature;
+            }
+
+            return NotificationTokenValidationResult.Reject(signatureReason, signatureMessage, jwt);
+        }
+
         var parameters = new TokenValidationParameters
         {
             ValidIssuers = _options.ValidIssuers,
             ValidAudience = _options.AppId,
             IssuerSigningKeys = keys.Keys,
+            // The signature was verified just above; the claims pass does not repeat the RSA work.
+            SignatureValidator = (_, _) => jwt,
             ValidAlgorithms = _options.ValidAlgorithms,
             ClockSkew = _options.ClockSkew,
             RequireSignedTokens = true,
@@ -326,72 +366,123 @@ public sealed class NotificationTokenValidator : IDisposable
         SecurityTokenNoExpirationException => (TokenRejectionReason.Malformed, "The bearer token has no expiry (exp)."),
         SecurityTokenInvalidLifetimeException => (TokenRejectionReason.Malformed, "The bearer token's lifetime is inconsistent (nbf after exp)."),
         SecurityTokenInvalidAudienceException => (TokenRejectionReason.WrongAudience,
-            $"The bearer token is for audience '{string.Join(", ", jwt.Audiences)}', not this application ('{_options.AppId}')."),
+            $"The bearer token is for audience '{SafeText.Escape(string.Join(", ", jwt.Audiences))}', not this application ('{_options.AppId}')."),
         SecurityTokenInvalidIssuerException => (TokenRejectionReason.WrongIssuer,
-            $"The bearer token was issued by '{(jwt.TryGetPayloadValue<string>("iss", out var iss) ? iss : "(none)")}', not by {string.Join(" or ", _options.ValidIssuers)}."),
-        SecurityTokenInvalidAlgorithmException => (TokenRejectionReason.BadSignature, $"The bearer token's algorithm '{jwt.Alg}' is not accepted."),
+            $"The bearer token was issued by '{(jwt.TryGetPayloadValue<string>("iss", out var iss) ? SafeText.Escape(iss) : "(none)")}', not by {string.Join(" or ", _options.ValidIssuers)}."),
+        SecurityTokenInvalidAlgorithmException => (TokenRejectionReason.BadSignature, $"The bearer token's algorithm '{SafeText.Escape(jwt.Alg)}' is not accepted."),
         SecurityTokenSignatureKeyNotFoundException => (TokenRejectionReason.BadSignature,
-            $"The bearer token is signed with a key ('{jwt.Kid}') the issuer does not publish."),
+            $"The bearer token is signed with a key ('{SafeText.Escape(jwt.Kid)}') the issuer does not publish."),
         SecurityTokenInvalidSignatureException => (TokenRejectionReason.BadSignature, "The bearer token's signature does not verify."),
         SecurityTokenMalformedException => (TokenRejectionReason.Malformed, "The bearer token is not a well-formed JWT."),
         _ => (TokenRejectionReason.BadSignature, $"The bearer token was rejected ({exception?.GetType().Name ?? "unknown reason"})."),
     };
 
+    /// <summary>
+    /// The keys to check a token with. Fresh cached keys are used as they are; stale ones are still used while a
+    /// refresh runs in the background, so a hanging issuer never holds a notification up once keys were had. Only
+    /// without any keys (or at start) does a caller wait for a fetch, and a fetch never takes longer than
+    /// <see cref="NotificationTokenValidatorOptions.KeyFetchTimeout"/>.
+    /// </summary>
     private async Task<KeyCache> GetKeysAsync(bool forceRefresh, CancellationToken cancellationToken, bool ignoreMinimumInterval = false)
     {
         var current = Volatile.Read(ref _keys);
-        if (current is not null && !forceRefresh && !current.IsStale(_options.KeyCacheLifetime))
+        var stale = current is null || current.IsStale(_options.KeyCacheLifetime);
+        if (!stale && !forceRefresh && !ignoreMinimumInterval)
         {
+            return current!;
+        }
+
+        var refresh = StartRefresh(ignoreMinimumInterval);
+        if (current is null || ignoreMinimumInterval)
+        {
+            if (refresh is null)
+            {
+                var failure = _lastFailure ?? "unknown reason";
+                throw new InvalidOperationException(
+                    $"the last attempt failed ({failure}); retrying after {_options.MinimumKeyRefreshInterval}.");
+            }
+
+            return await WaitAsync(refresh, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!forceRefresh || refresh is null)
+        {
+            // Stale keys stay in use while the refresh runs; a rollover is picked up when it lands.
             return current;
         }
 
-        await _fetchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A kid we do not know: the issuer may have rolled its keys, so wait (bounded) for the refresh.
         try
         {
-            current = _keys;
-            if (current is not null)
+            return await WaitAsync(refresh, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return current;
+        }
+    }
+
+    /// <summary>The refresh in flight, or a new one; null when the last attempt was too recent.</summary>
+    private Task<KeyCache>? StartRefresh(bool ignoreMinimumInterval)
+    {
+        lock (_refreshGate)
+        {
+            if (_refresh is { IsCompleted: false } running)
             {
-                var age = DateTimeOffset.UtcNow - current.FetchedAt;
-                var fresh = !current.IsStale(_options.KeyCacheLifetime);
-                // A concurrent caller may just have fetched; and unknown kids may not force fetches more often than allowed.
-                if (fresh && (!forceRefresh || (!ignoreMinimumInterval && age < _options.MinimumKeyRefreshInterval)))
-                {
-                    return current;
-                }
+                return running;
             }
 
-            // While the issuer is failing, do not let every incoming request (or forged token) fetch again.
-            if (!ignoreMinimumInterval && _lastFailure is { } failure &&
-                DateTimeOffset.UtcNow - failure.Time < _options.MinimumKeyRefreshInterval)
+            var now = DateTimeOffset.UtcNow;
+            if (!ignoreMinimumInterval && now - _lastAttempt < _options.MinimumKeyRefreshInterval)
             {
-                return current ?? throw new InvalidOperationException($"the last attempt failed ({failure.Message}); retrying after {_options.MinimumKeyRefreshInterval}.");
+                return null;
             }
 
-            KeyCache fetched;
-            try
-            {
-                fetched = await FetchKeysAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (current is not null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                // Keys that were good stay good while the issuer is unreachable; a rollover is picked up later.
-                _lastFailure = (DateTimeOffset.UtcNow, ex.Message);
-                return current;
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                _lastFailure = (DateTimeOffset.UtcNow, ex.Message);
-                throw;
-            }
+            _lastAttempt = now;
+            var refresh = RefreshAsync();
+            // A background refresh nobody awaits must not surface as an unobserved exception.
+            _ = refresh.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _refresh = refresh;
+            return refresh;
+        }
+    }
 
-            _lastFailure = null;
+    private async Task<KeyCache> RefreshAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.KeyFetchTimeout);
+        try
+        {
+            var fetched = await FetchKeysAsync(timeout.Token).ConfigureAwait(false);
             Volatile.Write(ref _keys, fetched);
+            _lastFailure = null;
             return fetched;
         }
-        finally
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            _fetchLock.Release();
+            _lastFailure = $"no answer within {_options.KeyFetchTimeout.TotalSeconds:0.#} s";
+            throw new TimeoutException($"{_options.OpenIdConfigurationUri} did not answer within {_options.KeyFetchTimeout.TotalSeconds:0.#} s.");
         }
+        catch (Exception ex)
+        {
+            _lastFailure = ex.Message;
+            throw;
+        }
+    }
+
+    private static async Task<KeyCache> WaitAsync(Task<KeyCache> refresh, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled && !refresh.IsCompleted)
+        {
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+            {
+                await Task.WhenAny(refresh, cancelled.Task).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return await refresh.ConfigureAwait(false);
     }
 
     private async Task<KeyCache> FetchKeysAsync(CancellationToken cancellationToken)
@@ -405,6 +496,12 @@ public sealed class NotificationTokenValidator : IDisposable
         }
 
         var jwksUri = new Uri(_options.OpenIdConfigurationUri, configuration.JwksUri);
+        if (!(jwksUri.Scheme == Uri.UriSchemeHttps || (jwksUri.Scheme == Uri.UriSchemeHttp && jwksUri.IsLoopback)))
+        {
+            // Keys fetched over plain HTTP could be swapped by anyone on the path (loopback is the emulator's case).
+            throw new InvalidOperationException($"the OpenID configuration's jwks_uri is not https ({SafeText.Escape(jwksUri.Scheme)}).");
+        }
+
         var jwksJson = await GetStringAsync(jwksUri, cancellationToken).ConfigureAwait(false);
         var keySet = new JsonWebKeySet(jwksJson);
         var keys = keySet.GetSigningKeys();
@@ -435,7 +532,7 @@ public sealed class NotificationTokenValidator : IDisposable
         using var response = await _httpClient.GetAsync(uri, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            throw new HttpRequestException($"GET {uri} answered {(int)response.StatusCode} {SafeText.Escape(response.ReasonPhrase)}.");
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);

@@ -98,10 +98,30 @@ internal sealed class NotificationSender : IDisposable
         }
     }
 
+    /// <summary>
+    /// The service's notifications capitalise enum values ("changeType": "Updated", "state": "Established") although the
+    /// resource type documents them in camelCase; the emulator sends what real traffic carries, so clients are tested
+    /// against it. GET answers keep the documented casing.
+    /// </summary>
+    internal static string ObservedCasing(string value) =>
+        string.IsNullOrEmpty(value) ? value : char.ToUpperInvariant(value[0]) + value.Substring(1);
+
+    private static JsonNode ObservedStateCasing(JsonNode resourceData)
+    {
+        if (resourceData is not JsonObject call || call["state"] is not JsonValue state || !state.TryGetValue<string>(out var text))
+        {
+            return resourceData;
+        }
+
+        var copy = call.DeepClone().AsObject();
+        copy["state"] = ObservedCasing(text);
+        return copy;
+    }
+
     public async Task SendAsync(string callId, string? callbackUri, string audience, string changeType, string resource, string resourceUrl, JsonNode resourceData)
     {
         if (string.IsNullOrEmpty(callbackUri)) return;
-        var body = GraphShapes.Notifications(changeType, resource, resourceUrl, resourceData).ToJsonString();
+        var body = GraphShapes.Notifications(ObservedCasing(changeType), resource, resourceUrl, ObservedStateCasing(resourceData)).ToJsonString();
         int? status = null;
         var delivered = false;
         try

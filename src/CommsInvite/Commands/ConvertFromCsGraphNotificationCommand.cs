@@ -15,10 +15,11 @@ namespace CommsInvite.Commands;
 /// into typed objects: OperationNotification, RosterNotification, CallNotification, and GenericNotification for
 /// resource kinds the module does not model. Strings piped in one line at a time (Get-Content) are joined into
 /// one body, as ConvertFrom-Json does; a body that does not parse is a non-terminating InvalidNotificationBody
-/// error and the next body is still read.
+/// error and the next body is still read. An entry that cannot be understood is an InvalidNotification (with its
+/// Reason, and a warning) among the body's other notifications.
 /// </summary>
 [Cmdlet(VerbsData.ConvertFrom, "CsGraphNotification", DefaultParameterSetName = BodySet)]
-[OutputType(typeof(OperationNotification), typeof(RosterNotification), typeof(CallNotification), typeof(GenericNotification))]
+[OutputType(typeof(OperationNotification), typeof(RosterNotification), typeof(CallNotification), typeof(GenericNotification), typeof(InvalidNotification))]
 public sealed class ConvertFromCsGraphNotificationCommand : AsyncCmdlet
 {
     private const string BodySet = "Body";
@@ -136,6 +137,14 @@ public sealed class ConvertFromCsGraphNotificationCommand : AsyncCmdlet
             var message = $"{what} is not a commsNotifications body: {result.Error}";
             QueueError(new CommsInviteException(result.ErrorId ?? NotificationErrorIds.InvalidNotificationBody, FailureCategory.InvalidData, message, target));
             return;
+        }
+
+        foreach (var notification in result.Notifications)
+        {
+            if (notification is InvalidNotification invalid)
+            {
+                QueueWarning($"{what}: entry {invalid.Index} was not understood: {invalid.Reason}");
+            }
         }
 
         QueueObject(result.Notifications, enumerateCollection: true);

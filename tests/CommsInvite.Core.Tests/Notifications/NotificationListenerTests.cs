@@ -218,7 +218,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
     [Theory]
     [InlineData("not json at all")]
     [InlineData("{\"value\":{}}")]
-    [InlineData("{\"value\":[{\"changeType\":\"updated\"}]}")]
+    [InlineData("{\"something\":1}")]
     [InlineData("")]
     public async Task AMalformedBodyWithAValidTokenGets400(string body)
     {
@@ -528,9 +528,19 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
             using var response = await PostAsync(SeedOperationCompleted(), token, listener.Value.Uri);
         }
 
-        using (var malformed = await PostAsync(secretishBody, tokens[0], listener.Value.Uri))
+        using (var badEntry = await PostAsync(secretishBody, tokens[0], listener.Value.Uri))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, badEntry.StatusCode);
+        }
+
+        using (var malformed = await PostAsync("{\"top-secret-body\":[1,2,3]}", tokens[0], listener.Value.Uri))
         {
             Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+
+        using (var notJson = await PostAsync("top-secret-body", tokens[0], listener.Value.Uri))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         }
 
         var text = string.Join("\n", log.Lines) + "\n" + string.Join("\n", listener.Value.GetStatistics().RecentRejections);

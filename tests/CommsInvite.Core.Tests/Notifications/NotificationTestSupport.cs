@@ -183,6 +183,12 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
     /// <summary>When false, the configuration answers 503 (issuer unreachable).</summary>
     public bool Available { get; set; } = true;
 
+    /// <summary>When true, the configuration never answers (an issuer that hangs).</summary>
+    public bool Hang { get; set; }
+
+    /// <summary>Replaces the jwks_uri the configuration names.</summary>
+    public string? JwksUriOverride { get; set; }
+
     public void Publish(params SigningKey[] keys) => _published = keys;
 
     public static async Task<OpenIdTestServer> StartAsync(params SigningKey[] keys)
@@ -193,9 +199,15 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
         var app = builder.Build();
         var server = new OpenIdTestServer(app, certificate, keys);
-        app.MapGet("/v1/.well-known/OpenIdConfiguration", (HttpContext context) =>
+        app.MapGet("/v1/.well-known/OpenIdConfiguration", async (HttpContext context) =>
         {
             Interlocked.Increment(ref server._configurationRequests);
+            if (server.Hang)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
+                return Results.StatusCode(503);
+            }
+
             if (!server.Available)
             {
                 return Results.StatusCode(503);
@@ -204,7 +216,7 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
             return Results.Json(new Dictionary<string, object>
             {
                 ["issuer"] = Issuer,
-                ["jwks_uri"] = new Uri(server.BaseUri, "/v1/keys").ToString(),
+                ["jwks_uri"] = server.JwksUriOverride ?? new Uri(server.BaseUri, "/v1/keys").ToString(),
                 ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             });
         });
@@ -214,6 +226,9 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
         server.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return server;
     }
+
+    /// <summary>One request first, so a test's short key fetch timeout does not measure the TLS handshake of a cold server.</summary>
+    public async Task Warm(HttpClient http) => (await http.GetAsync(new Uri(BaseUri, "/v1/keys"))).Dispose();
 
     public HttpClient CreatePinnedClient() => TestCertificates.PinnedClient(Certificate.Thumbprint);
 
