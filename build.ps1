@@ -8,7 +8,7 @@
     Test     Build, then every xunit project under tests/, then Pester (tests/Pester) with the Pester restored from
              NuGet by tools/Toolchain. Prints `pester: N passed, M failed` and ends with `N passed, M failed` over all.
     Package  Build in Release, then pack out/CommsInvite/<ModuleVersion> into out/packages/CommsInvite.<ver>.nupkg
-             (tests/CommsInvite.Packaging, the same tool `dotnet build -t:PackModule` runs), a folder repository that
+             (tools/CommsInvite.Packaging, the same tool `dotnet build -t:PackModule` runs), a folder repository that
              Install-PSResource / Install-Module can install from.
     Demo     Build, start the emulator and run examples/<Example>.ps1 (Invite-TwoUsers by default: create a group call,
              invite two users, wait, print the outcome and the roster) in a new pwsh that finds the module by name.
@@ -135,10 +135,10 @@ function Invoke-Test {
 }
 
 function Invoke-Package {
-    # The same packager `dotnet build tests/CommsInvite.Packaging -t:PackModule` runs on machines without pwsh:
+    # The same packager `dotnet build tools/CommsInvite.Packaging -t:PackModule` runs on machines without pwsh:
     # builds the module (Release), reads the manifest with Test-ModuleManifest and writes
     # out/packages/CommsInvite.<ModuleVersion>.nupkg (nuspec from the manifest, module files, no markdown or pdb).
-    Invoke-Dotnet build (Join-Path $repoRoot 'tests/CommsInvite.Packaging/CommsInvite.Packaging.csproj') -c Release -nologo -t:PackModule
+    Invoke-Dotnet build (Join-Path $repoRoot 'tools/CommsInvite.Packaging/CommsInvite.Packaging.csproj') -c Release -nologo -t:PackModule
     $test = Test-ModuleManifest -Path (Join-Path $moduleFolder 'CommsInvite.psd1')
     Write-Host "Manifest OK: $($test.Name) $($test.Version)"
 

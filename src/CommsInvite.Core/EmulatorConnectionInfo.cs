@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 
 namespace CommsInvite.Core;
 
-/// <summary>The emulator's connection file (JSON, camelCase), as fixed by DESIGN.md and CONTRACTS.md.</summary>
+/// <summary>The emulator's connection file (JSON, camelCase), a fixed interface (docs/emulator.md).</summary>
 public sealed class EmulatorConnectionInfo
 {
     [JsonPropertyName("graphEndpoint")] public Uri GraphEndpoint { get; set; } = null!;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace CommsInvite.Emulator;
 
-/// <summary>The connection file's content (JSON, camelCase); the fields are fixed by DESIGN.md and CONTRACTS.md.</summary>
+/// <summary>The connection file's content (JSON, camelCase); its fields are a fixed interface (docs/emulator.md).</summary>
 public sealed record EmulatorConnectionFile
 {
     public required string GraphEndpoint { get; init; }

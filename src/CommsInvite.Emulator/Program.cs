@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using CommsInvite.Emulator;
 
-// Command line fixed by DESIGN.md / CONTRACTS.md:
+// The command line is a fixed interface that other tools rely on (docs/emulator.md):
 //   --port N  --connection-file PATH  --answer-delay-ms N  --replication-delay-ms N  --tenant-id GUID
 var options = new EmulatorOptions { ReuseProcessKeys = false, ConnectionFilePath = Path.Combine(Directory.GetCurrentDirectory(), "emulator.json") };
 for (var i = 0; i < args.Length; i++)

@@ -122,7 +122,7 @@ public sealed class HelpTests
 
         Assert.True(generated.Problems.Count == 0, "Help problems:\n" + string.Join("\n", generated.Problems));
         var folder = HelpGenerator.OutputFolder(ModuleLayout.RepoRoot);
-        const string Fix = " is stale: run `dotnet run --project tests/CommsInvite.HelpGen` and commit module/en-US.";
+        const string Fix = " is stale: run `dotnet run --project tools/CommsInvite.HelpGen` and commit module/en-US.";
         Assert.True(
             Normalize(File.ReadAllText(Path.Combine(folder, HelpGenerator.MamlFileName))) == generated.MamlXml,
             HelpGenerator.MamlFileName + Fix);

@@ -10,7 +10,7 @@ namespace CommsInvite.PowerShell.Tests;
 /// <summary>
 /// CommsInvite next to a host (another module) that owns an older Microsoft.Identity.Client and a different
 /// Microsoft.IdentityModel.Abstractions, in both load orders. Each scenario runs in a fresh child process
-/// (tests/CommsInvite.IsolationHost): a process holds one version per name in its default load context, and this test
+/// (tools/CommsInvite.IsolationHost): a process holds one version per name in its default load context, and this test
 /// process's default context is already shared by other tests (and the in-process emulator's IdentityModel).
 /// The child does the steps and reports; the assertions are here.
 /// </summary>
@@ -139,10 +139,10 @@ public sealed class IsolationTests
     private static string HostAssemblyPath()
     {
         var configuration = typeof(IsolationTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(ModuleLayout.RepoRoot, "tests", "CommsInvite.IsolationHost", "bin", configuration, "net10.0", "CommsInvite.IsolationHost.dll");
+        var path = Path.Combine(ModuleLayout.RepoRoot, "tools", "CommsInvite.IsolationHost", "bin", configuration, "net10.0", "CommsInvite.IsolationHost.dll");
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"{path} is missing: build tests/CommsInvite.IsolationHost (the test project references it).");
+            throw new InvalidOperationException($"{path} is missing: build tools/CommsInvite.IsolationHost (the test project references it).");
         }
 
         return path;

@@ -15,7 +15,7 @@ namespace CommsInvite.PowerShell.Tests;
 /// <summary>The seeds' commsNotifications bodies (the same files the core's parser tests read).</summary>
 internal static class NotificationSeeds
 {
-    public static string Directory => Path.Combine(ModuleLayout.RepoRoot, "tests", "CommsInvite.Core.Tests", "Notifications", "Seeds");
+    public static string Directory => Path.Combine(ModuleLayout.RepoRoot, "tests", "Seeds");
 
     public static IReadOnlyList<string> Files() =>
         System.IO.Directory.GetFiles(Directory, "*.txt").OrderBy(f => f, StringComparer.Ordinal).ToList();

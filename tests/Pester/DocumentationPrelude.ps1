@@ -18,6 +18,8 @@
 #   $tlsCert        a self-signed loopback certificate with its key (only when the block uses it)
 #   $request        an object whose Body is notification.json's text
 #   $listener       a running notification listener, when the block uses $listener without starting one
+#   $bot            the application instance (with a phone number) that owns $call, unless the block makes its own
+#   $joinUrl $meetingId $passcode  a Teams meeting the emulator holds (POST /_emulator/meetings), when the block uses them
 
 $ProgressPreference = 'SilentlyContinue'   # progress bars are for people; this output goes to a log
 Set-Location -LiteralPath $Setup.WorkFolder
@@ -70,7 +72,15 @@ if ($Setup.Block -match '\$tlsCert\b') {
     $selfSigned = $certificateRequest.CreateSelfSigned([DateTimeOffset]::UtcNow.AddMinutes(-5), [DateTimeOffset]::UtcNow.AddDays(1))
     $tlsCert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($selfSigned.Export('Pfx'), [string]$null, 'Exportable')
 }
+if ($Setup.Block -match '\$bot\b' -and $Setup.Block -notmatch '\$bot\s*=') {
+    $bot = Get-CsOnlineApplicationInstance -Identity $Setup.BotObjectId -ErrorAction Stop
+}
+if ($Setup.Block -match '\$(joinUrl|meetingId|passcode)\b') {
+    $meeting = Invoke-RestMethod -Method Post -Uri "$($connection.adminEndpoint)/meetings" -Body '{"subject":"Docs meeting"}' `
+        -ContentType 'application/json' -SkipCertificateCheck -ErrorAction Stop
+    $joinUrl, $meetingId, $passcode = $meeting.joinWebUrl, $meeting.joinMeetingId, $meeting.passcode
+}
 if ($Setup.Block -match '\$listener\b' -and $Setup.Block -notmatch 'Start-CsGraphNotificationListener') {
     $listener = Start-CsGraphNotificationListener -Port 0 -ErrorAction Stop
 }
-Remove-Variable -Name connection, store, rsa, certificateRequest, names, selfSigned -ErrorAction SilentlyContinue
+Remove-Variable -Name connection, store, rsa, certificateRequest, names, selfSigned, meeting -ErrorAction SilentlyContinue

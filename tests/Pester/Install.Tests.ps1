@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Pester 5: installing the module as users do, from a package. The built module is packed (tests/CommsInvite.Packaging,
+# Pester 5: installing the module as users do, from a package. The built module is packed (tools/CommsInvite.Packaging,
 # what build.ps1 -Task Package runs), the package folder is registered as a folder repository under a unique
 # temporary name, and CommsInvite is installed four ways: Install-PSResource and Save-PSResource (PSResourceGet, in
 # pwsh 7.4+), Install-Module and Save-Module (PowerShellGet 2.2.5). Every install runs in a child pwsh whose HOME is a

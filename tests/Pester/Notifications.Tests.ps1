@@ -18,7 +18,7 @@ BeforeAll {
     $script:Users = (Get-TestSeededUsers)[0..2]
     # A loopback port nobody listens on: notifications sent there are lost (delivery failures are not fatal).
     $script:CallbackNowhere = 'http://127.0.0.1:9/callback'
-    $script:SeedFolder = Join-Path $RepoRoot 'tests/CommsInvite.Core.Tests/Notifications/Seeds'
+    $script:SeedFolder = Join-Path $RepoRoot 'tests/Seeds'
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
@@ -163,7 +163,7 @@ AfterAll {
 
 Describe 'ConvertFrom-CsGraphNotification' {
     It 'converts every notification body of the seed <Name>' -TestCases @(
-        Get-ChildItem -Path (Join-Path $PSScriptRoot '../CommsInvite.Core.Tests/Notifications/Seeds') -Filter '*.txt' |
+        Get-ChildItem -Path (Join-Path $PSScriptRoot '../Seeds') -Filter '*.txt' |
             ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } }
     ) {
         param($Name, $Path)

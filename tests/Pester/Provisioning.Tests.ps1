@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Pester 5 tests for issue 3 (provisioning a PSTN bot in one pipeline): the same behaviour as
+# Pester 5 tests for provisioning a PSTN bot in one pipeline: the same behaviour as
 # tests/CommsInvite.PowerShell.Tests/ProvisioningTests.cs and ProvisioningMicrosoftTeamsTests.cs, run in a real
 # pwsh against the built module (out/CommsInvite) and an emulator started here on a free port.
 # Prerequisite: `dotnet build CommsInvite.sln` (or ./build.ps1 -Task Build).
@@ -14,7 +14,7 @@ BeforeAll {
     $script:ConnectionFile = $emulator.ConnectionFile
     $script:Connection = $emulator.Connection
 
-    # The bot's application: the emulator's dev client (CONTRACTS.md).
+    # The bot's application: the emulator's dev client (docs/emulator.md).
     $script:AppId = $Connection.clientId
     $script:CallbackUri = 'http://127.0.0.1:9/callback'
 

@@ -13,7 +13,7 @@ BeforeAll {
     $script:ConnectionFile = $emulator.ConnectionFile
     $script:Connection = $emulator.Connection
 
-    # Seeded in the emulator (CONTRACTS.md): users who answer, and one who always declines.
+    # Seeded in the emulator (docs/emulator.md): users who answer, and one who always declines.
     $script:Users = Get-TestSeededUsers
     $script:DecliningUser = Get-TestDecliningUser
     # Notifications go nowhere (delivery failures are not fatal); loopback http is accepted for callbacks.

@@ -111,7 +111,7 @@ function Invoke-Captured([scriptblock]$ScriptBlock) {
     [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
 }
 
-# The directory users the emulator seeds (CONTRACTS.md): the seeds' users and more, all of whom answer.
+# The directory users the emulator seeds (docs/emulator.md): the seeds' users and more, all of whom answer.
 function Get-TestSeededUsers {
     @(
         '278405a3-f568-4b3e-b684-009193463064'

@@ -49,7 +49,7 @@ public sealed class WaitOptions
 
     public WaitStrategy Strategy { get; set; } = WaitStrategy.Auto;
 
-    /// <summary>A notification listener (the Notifications helper's), used by Auto and Notification.</summary>
+    /// <summary>A notification listener, used by Auto and Notification.</summary>
     public IOperationNotificationSource? NotificationSource { get; set; }
 
     public void Validate()

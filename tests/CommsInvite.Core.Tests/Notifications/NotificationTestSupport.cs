@@ -24,7 +24,7 @@ namespace CommsInvite.Core.Tests.Notifications;
 internal static class Seeds
 {
     public static string Directory([CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Seeds");
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "Seeds"));
 
     public static IReadOnlyList<string> Files() =>
         System.IO.Directory.GetFiles(Directory(), "*.txt").OrderBy(f => f, StringComparer.Ordinal).ToList();

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CommsInvite.HelpGen;
 
-// Usage: dotnet run --project tests/CommsInvite.HelpGen [-- [-check] [-repo PATH] [-module PATH/CommsInvite.psd1]]
+// Usage: dotnet run --project tools/CommsInvite.HelpGen [-- [-check] [-repo PATH] [-module PATH/CommsInvite.psd1]]
 // Writes module/en-US/CommsInvite.dll-Help.xml and about_CommsInvite.help.txt from module/help/*.md, using the
 // built module (out/CommsInvite/<ModuleVersion>, from `dotnet build src/CommsInvite`) for syntax and types.
 // -check writes nothing and exits 1 when the committed files differ from what would be generated.
@@ -58,7 +58,7 @@ if (check)
     var stale = files.Where(f => !File.Exists(f.Path) || Normalize(File.ReadAllText(f.Path)) != f.Text).Select(f => f.Path).ToList();
     foreach (var path in stale)
     {
-        Console.Error.WriteLine($"help: {path} is stale: run `dotnet run --project tests/CommsInvite.HelpGen` and commit it.");
+        Console.Error.WriteLine($"help: {path} is stale: run `dotnet run --project tools/CommsInvite.HelpGen` and commit it.");
     }
 
     return stale.Count == 0 && help.Problems.Count == 0 ? 0 : 1;

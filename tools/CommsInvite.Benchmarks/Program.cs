@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Benchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/CommsInvite.Benchmarks -- --out results.json [--quick] [--no-engine]
+/// dotnet run -c Release --project tools/CommsInvite.Benchmarks -- --out results.json [--quick] [--no-engine]
 /// Exit codes: 0 = ran (targets missed or not, see the table and JSON); 1 = a benchmark failed to run;
 /// 2 = bad arguments; 3 = ran but correctness failed (bulk invites lost or duplicated, or waits not completing).
 /// </summary>

@@ -3,7 +3,7 @@ using CommsInvite.Packaging;
 
 // Usage: CommsInvite.Packaging [-module out/CommsInvite/<ver>] [-output out/packages]
 // Packs the built module folder into <output>/CommsInvite.<ver>.nupkg for a PowerShell Gallery or a local folder
-// repository. `dotnet build tests/CommsInvite.Packaging -t:PackModule` builds the module first, then runs this.
+// repository. `dotnet build tools/CommsInvite.Packaging -t:PackModule` builds the module first, then runs this.
 //        CommsInvite.Packaging -import-check MODULES_FOLDER
 // Imports CommsInvite by name from MODULES_FOLDER (put first on PSModulePath), as a user would after
 // Install-PSResource, in this fresh process, and prints ModuleBase, the exported cmdlet count and a help synopsis.

@@ -15,7 +15,7 @@ namespace CommsInvite.ImportBenchmark;
 /// import, which separates the engine's one-time build of its format tables (paid by the first output of any
 /// session, or by the first module with format files) from CommsInvite's own cost. Prints the medians of 7 and the
 /// ratios, the module's size on disk, and the assemblies the import loaded. Not a test: it prints figures, nothing fails a build.
-/// Usage: dotnet run -c Release --project tests/CommsInvite.ImportBenchmark [-- --samples N] [-- --pwsh PATH]
+/// Usage: dotnet run -c Release --project tools/CommsInvite.ImportBenchmark [-- --samples N] [-- --pwsh PATH]
 /// </summary>
 public static class Program
 {
