@@ -21,7 +21,7 @@ public enum CloudEnvironment
 /// deployment such as the emulator, the one TLS certificate trusted for it and its managed-identity endpoint. The
 /// core reads these fields and nothing else about the target, so a connection is the same code whatever it points at.
 /// </summary>
-public sealed class CloudEndpoints
+internal sealed class CloudEndpoints
 {
     public CloudEndpoints(CloudEnvironment environment, Uri authorityHost, Uri graphEndpoint, string graphResource)
     {

@@ -5,7 +5,7 @@ using CommsInvite.Core.Http;
 namespace CommsInvite.Core;
 
 /// <summary>Everything needed to connect; validated by <see cref="Validate"/> before any request.</summary>
-public sealed class ConnectionSettings
+internal sealed class ConnectionSettings
 {
     public string TenantId { get; set; } = string.Empty;
 

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Core;
 
 /// <summary>The emulator's connection file (JSON, camelCase), a fixed interface (docs/emulator.md).</summary>
-public sealed class EmulatorConnectionInfo
+internal sealed class EmulatorConnectionInfo
 {
     [JsonPropertyName("graphEndpoint")] public Uri GraphEndpoint { get; set; } = null!;
     [JsonPropertyName("authorityHost")] public Uri AuthorityHost { get; set; } = null!;

@@ -25,7 +25,7 @@ public enum FailureCategory
 }
 
 /// <summary>Stable error ids: scripts and tests match on these, so never rename one.</summary>
-public static class ErrorIds
+internal static class ErrorIds
 {
     public const string InvalidPhoneNumber = "InvalidPhoneNumber";
     public const string InvalidGuid = "InvalidGuid";

@@ -9,7 +9,7 @@ using CommsInvite.Core.Provisioning;
 namespace CommsInvite.Core;
 
 /// <summary>An authenticated connection to Graph: the entry point to every client.</summary>
-public sealed class GraphConnection : IDisposable
+internal sealed class GraphConnection : IDisposable
 {
     private readonly MsalTokenSource _tokens;
     private readonly GraphHttpClient _http;

@@ -7,7 +7,7 @@ using CommsInvite.Core.Models;
 namespace CommsInvite.Core;
 
 /// <summary>The one set of serializer options every Graph body goes through.</summary>
-public static class GraphJson
+internal static class GraphJson
 {
     /// <summary>
     /// Reads case-insensitively (the service mixes case) and writes camelCase without nulls. Types in

@@ -5,7 +5,7 @@ namespace CommsInvite.Core;
 /// write them from the pipeline thread. Implementations may be called from any thread.
 /// Nothing passed here ever contains a token or a secret.
 /// </summary>
-public interface ILogSink
+internal interface ILogSink
 {
     void Verbose(string message);
 
@@ -15,7 +15,7 @@ public interface ILogSink
 }
 
 /// <summary>A sink that drops everything (used when the caller passes none).</summary>
-public sealed class NullLogSink : ILogSink
+internal sealed class NullLogSink : ILogSink
 {
     public static readonly NullLogSink Instance = new();
 

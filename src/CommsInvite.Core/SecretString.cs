@@ -9,7 +9,7 @@ namespace CommsInvite.Core;
 /// <see cref="Reveal"/> hands it out, at the one place that must send it.
 /// </summary>
 [DebuggerDisplay("********")]
-public sealed class SecretString
+internal sealed class SecretString
 {
     private const string Mask = "********";
 

@@ -19,9 +19,9 @@ public sealed class InviteValidatorTests
     private static InviteRequest Request(params InvitationParticipantInfo[] participants) =>
         new() { CallId = CallId, Participants = participants };
 
-    public static TheoryData<string, InviteRequest, string, string> BadRequests()
+    public static TheoryData<string, object, string, string> BadRequests()
     {
-        var data = new TheoryData<string, InviteRequest, string, string>
+        var data = new TheoryData<string, object, string, string>
         {
             { "no participants", Request(), ErrorIds.NoParticipants, "Participants" },
             { "six participants", Request(User("00000000-0000-0000-0000-000000000001"), User("00000000-0000-0000-0000-000000000002"), User("00000000-0000-0000-0000-000000000003"), User("00000000-0000-0000-0000-000000000004"), User("00000000-0000-0000-0000-000000000005"), User("00000000-0000-0000-0000-000000000006")), ErrorIds.TooManyParticipants, "Participants" },
@@ -51,9 +51,10 @@ public sealed class InviteValidatorTests
 
     [Theory]
     [MemberData(nameof(BadRequests))]
-    public void Rejects_bad_input_with_stable_id_and_parameter(string description, InviteRequest request, string errorId, string parameterName)
+    public void Rejects_bad_input_with_stable_id_and_parameter(string description, object request, string errorId, string parameterName)
     {
-        var error = Assert.Throws<CommsValidationException>(() => InviteValidator.Validate(request));
+        // InviteRequest is internal: xunit hands it over as object.
+        var error = Assert.Throws<CommsValidationException>(() => InviteValidator.Validate((InviteRequest)request));
         Assert.True(error.ErrorId == errorId, $"{description}: expected {errorId}, got {error.ErrorId} ({error.Message})");
         Assert.Equal(parameterName, error.ParameterName);
         Assert.Equal(FailureCategory.InvalidArgument, error.Category);

@@ -28,16 +28,17 @@ public sealed class RetryDecisionTests
     [InlineData(RequestSafety.Idempotent, 429, true, RetryVerdict.Retry)]
     [InlineData(RequestSafety.Idempotent, 404, false, RetryVerdict.Fail)]
     [InlineData(RequestSafety.Idempotent, 409, false, RetryVerdict.Fail)]
-    public void Responses(RequestSafety safety, int status, bool retryAfter, RetryVerdict expected) =>
-        Assert.Equal(expected, RetryDecisions.Decide(safety, AttemptFailure.Response, (HttpStatusCode)status, retryAfter));
+    // The rule types are internal: xunit hands them over boxed.
+    public void Responses(object safety, int status, bool retryAfter, object expected) =>
+        Assert.Equal((RetryVerdict)expected, RetryDecisions.Decide((RequestSafety)safety, AttemptFailure.Response, (HttpStatusCode)status, retryAfter));
 
     [Theory]
     [InlineData(RequestSafety.NotIdempotent, AttemptFailure.NotSent, RetryVerdict.Retry)]
     [InlineData(RequestSafety.NotIdempotent, AttemptFailure.AfterSending, RetryVerdict.Ambiguous)]
     [InlineData(RequestSafety.Idempotent, AttemptFailure.NotSent, RetryVerdict.Retry)]
     [InlineData(RequestSafety.Idempotent, AttemptFailure.AfterSending, RetryVerdict.Retry)]
-    public void Transport_failures(RequestSafety safety, AttemptFailure failure, RetryVerdict expected) =>
-        Assert.Equal(expected, RetryDecisions.Decide(safety, failure, null, false));
+    public void Transport_failures(object safety, object failure, object expected) =>
+        Assert.Equal((RetryVerdict)expected, RetryDecisions.Decide((RequestSafety)safety, (AttemptFailure)failure, null, false));
 
     [Fact]
     public void Connection_refused_is_not_sent_but_reset_is_ambiguous()

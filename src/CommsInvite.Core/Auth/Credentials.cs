@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace CommsInvite.Core.Auth;
 
 /// <summary>How the application proves who it is. One of the sealed kinds below.</summary>
-public abstract class GraphCredential
+internal abstract class GraphCredential
 {
     private protected GraphCredential()
     {
@@ -17,7 +17,7 @@ public abstract class GraphCredential
 }
 
 /// <summary>An application (client) secret.</summary>
-public sealed class ClientSecretCredential : GraphCredential
+internal sealed class ClientSecretCredential : GraphCredential
 {
     public ClientSecretCredential(SecretString secret)
     {
@@ -36,7 +36,7 @@ public sealed class ClientSecretCredential : GraphCredential
 }
 
 /// <summary>A certificate with a private key, registered on the application.</summary>
-public sealed class CertificateCredential : GraphCredential
+internal sealed class CertificateCredential : GraphCredential
 {
     public CertificateCredential(X509Certificate2 certificate)
     {
@@ -145,7 +145,7 @@ public sealed class CertificateCredential : GraphCredential
 /// Managed identity as Azure Automation and App Service expose it (IDENTITY_ENDPOINT + IDENTITY_HEADER).
 /// ClientId selects a user-assigned identity; null means the system-assigned one.
 /// </summary>
-public sealed class ManagedIdentityCredential : GraphCredential
+internal sealed class ManagedIdentityCredential : GraphCredential
 {
     public ManagedIdentityCredential(string? clientId = null)
     {
@@ -165,7 +165,7 @@ public sealed class ManagedIdentityCredential : GraphCredential
 }
 
 /// <summary>Thumbprint text helpers (users paste them with spaces, colons and odd case).</summary>
-public static class CertificateThumbprint
+internal static class CertificateThumbprint
 {
     public static string? Normalize(string? thumbprint)
     {

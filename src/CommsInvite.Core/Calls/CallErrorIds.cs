@@ -4,7 +4,7 @@ namespace CommsInvite.Core.Calls;
 /// Stable error ids of joining meetings and ending what the module started (beside <see cref="ErrorIds"/>; the
 /// same rule holds: scripts match on these, so never rename one).
 /// </summary>
-public static class CallErrorIds
+internal static class CallErrorIds
 {
     /// <summary>-JoinWebUrl is not a Teams meeting join link this module can read.</summary>
     public const string InvalidJoinWebUrl = "InvalidJoinWebUrl";

@@ -5,7 +5,7 @@ using CommsInvite.Core.Models;
 namespace CommsInvite.Core.Calls;
 
 /// <summary>What New-CsGraphCall sends: a group call owned by the application (optionally an application instance).</summary>
-public sealed class NewCallRequest
+internal sealed class NewCallRequest
 {
     /// <summary>https:// (http:// only for loopback hosts): where the service POSTs commsNotifications.</summary>
     public string CallbackUri { get; set; } = string.Empty;
@@ -35,7 +35,7 @@ public sealed class NewCallRequest
 }
 
 /// <summary>One POST .../participants/invite: validated by <see cref="Validation.InviteValidator"/> before it is sent.</summary>
-public sealed class InviteRequest
+internal sealed class InviteRequest
 {
     public string CallId { get; set; } = string.Empty;
 
@@ -48,7 +48,7 @@ public sealed class InviteRequest
 }
 
 /// <summary>Graph API versions the invite supports.</summary>
-public static class GraphApiVersion
+internal static class GraphApiVersion
 {
     public const string V1 = "v1.0";
     public const string Beta = "beta";

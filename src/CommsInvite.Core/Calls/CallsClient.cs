@@ -12,7 +12,7 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Calls;
 
 /// <summary>Graph's cloud communications calls: create, read, end, roster, invite.</summary>
-public sealed class CallsClient
+internal sealed class CallsClient
 {
     private readonly GraphConnection _connection;
 

@@ -8,7 +8,7 @@ namespace CommsInvite.Core.Calls;
 /// operation with one, for example "... Underlying reason: Could not find the PSTN content for the sponsor of this PSTN
 /// leg.. DiagCode: 412#10073"; support cases and Microsoft's troubleshooting pages are keyed on it.
 /// </summary>
-public static class DiagnosticCodes
+internal static class DiagnosticCodes
 {
     // "DiagCode" then an optional ':' or '=', then two or more numbers joined by '#', spaces allowed anywhere between
     // the parts. Each number is bounded so hostile text cannot make the match expensive, and the match itself has a

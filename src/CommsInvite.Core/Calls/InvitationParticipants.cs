@@ -4,7 +4,7 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Calls;
 
 /// <summary>Builds invitationParticipantInfo objects, checking each id as it goes (New-CsGraphInvitationParticipant).</summary>
-public static class InvitationParticipants
+internal static class InvitationParticipants
 {
     public static InvitationParticipantInfo User(string userId, string? tenantId = null, string? displayName = null, string? replacesCallId = null)
     {

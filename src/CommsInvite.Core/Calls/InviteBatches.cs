@@ -6,7 +6,7 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Calls;
 
 /// <summary>Splits many participants into invites the service accepts (≤ 5 each; 1 each with replacesCallId).</summary>
-public static class InviteBatches
+internal static class InviteBatches
 {
     public static IReadOnlyList<IReadOnlyList<InvitationParticipantInfo>> Split(IEnumerable<InvitationParticipantInfo> participants, int batchSize = InputRules.MaxParticipantsPerInvite)
     {

@@ -14,7 +14,7 @@ namespace CommsInvite.Core.Calls;
 /// notification listener can short-cut the wait. Every operation gets exactly one outcome: a failure of one
 /// operation, or of one poll, never ends the wait of the others.
 /// </summary>
-public sealed class InviteWaiter
+internal sealed class InviteWaiter
 {
     private readonly CallsClient _calls;
     private readonly ILogSink _log;

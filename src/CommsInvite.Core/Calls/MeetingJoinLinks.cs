@@ -8,7 +8,7 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Calls;
 
 /// <summary>What a call needs to join a Teams meeting: the meeting's chat (when known) and its meetingInfo.</summary>
-public sealed class MeetingJoinTarget
+internal sealed class MeetingJoinTarget
 {
     /// <summary>From a join link: the meeting's thread (chatInfo.threadId, messageId, replyChainMessageId). Null for a meeting id.</summary>
     public ChatInfo? ChatInfo { get; init; }
@@ -26,7 +26,7 @@ public sealed class MeetingJoinTarget
 /// InvalidJoinMeetingId / InvalidMeetingPasscode before anything is sent. Hand-written: no maintained library
 /// parses Teams links, and the shapes are few (docs/meetings.md lists them).
 /// </summary>
-public static class MeetingJoinLinks
+internal static class MeetingJoinLinks
 {
     public const int MaxJoinWebUrlLength = 4096;
     public const int MaxPasscodeLength = 64;

@@ -38,7 +38,7 @@ public enum InviteOutcomeStatus
     TimedOut,
 }
 
-public sealed class WaitOptions
+internal sealed class WaitOptions
 {
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
 
@@ -77,7 +77,7 @@ public sealed class WaitOptions
 }
 
 /// <summary>A snapshot for a progress bar.</summary>
-public sealed class WaitProgress
+internal sealed class WaitProgress
 {
     public int Total { get; init; }
     public int Completed { get; init; }
@@ -131,7 +131,7 @@ public sealed class InviteOutcome
 /// Something that learns an operation's final state from the service's callbacks (the notification listener).
 /// Returns null when it learns nothing within the timeout; the waiter then keeps polling (Auto).
 /// </summary>
-public interface IOperationNotificationSource
+internal interface IOperationNotificationSource
 {
     Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, TimeSpan timeout, CancellationToken cancellationToken);
 }
@@ -141,7 +141,7 @@ public interface IOperationNotificationSource
 /// context on the same call: the service reports multi-participant invites on <c>.../operations/participants</c>
 /// with <c>id: null</c> (the seeds' example 2). The waiter uses this overload when the source offers it.
 /// </summary>
-public interface IClientContextNotificationSource : IOperationNotificationSource
+internal interface IClientContextNotificationSource : IOperationNotificationSource
 {
     Task<InviteParticipantsOperation?> WaitForOperationAsync(string callId, string operationId, string? clientContext, TimeSpan timeout, CancellationToken cancellationToken);
 }

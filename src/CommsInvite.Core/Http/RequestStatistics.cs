@@ -3,7 +3,7 @@ using System.Threading;
 namespace CommsInvite.Core.Http;
 
 /// <summary>Counters for diagnostics and the chaos tests.</summary>
-public sealed class RequestStatistics
+internal sealed class RequestStatistics
 {
     private long _requests;
     private long _attempts;

@@ -8,7 +8,7 @@ using System.Net.Sockets;
 namespace CommsInvite.Core.Http;
 
 /// <summary>Whether a request may be sent twice without harm.</summary>
-public enum RequestSafety
+internal enum RequestSafety
 {
     /// <summary>GET, DELETE, PATCH of a value, PUT: repeating them changes nothing more.</summary>
     Idempotent,
@@ -18,7 +18,7 @@ public enum RequestSafety
 }
 
 /// <summary>What went wrong on one attempt.</summary>
-public enum AttemptFailure
+internal enum AttemptFailure
 {
     /// <summary>A response came back (see the status code).</summary>
     Response,
@@ -31,7 +31,7 @@ public enum AttemptFailure
 }
 
 /// <summary>What to do after an attempt.</summary>
-public enum RetryVerdict
+internal enum RetryVerdict
 {
     /// <summary>Give up: report the failure.</summary>
     Fail,
@@ -44,7 +44,7 @@ public enum RetryVerdict
 }
 
 /// <summary>The retry rules as pure functions, so they can be tested without a network.</summary>
-public static class RetryDecisions
+internal static class RetryDecisions
 {
     public static RetryVerdict Decide(RequestSafety safety, AttemptFailure failure, HttpStatusCode? status, bool hasRetryAfter)
     {

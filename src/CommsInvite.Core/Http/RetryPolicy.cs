@@ -3,7 +3,7 @@ using System;
 namespace CommsInvite.Core.Http;
 
 /// <summary>Bounds on retrying a Graph request. Immutable; use <c>with</c> to change one value.</summary>
-public sealed record RetryPolicy
+internal sealed record RetryPolicy
 {
     public static readonly RetryPolicy Default = new();
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Core.Models;
 
 /// <summary>A Graph collection response: {"@odata.context", "value": [...], "@odata.nextLink"}.</summary>
-public sealed class GraphCollection<T>
+internal sealed class GraphCollection<T>
 {
     [JsonPropertyName("@odata.context")] public string? ODataContext { get; set; }
     [JsonPropertyName("value")] public IList<T> Value { get; set; } = new List<T>();

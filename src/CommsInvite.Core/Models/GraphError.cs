@@ -3,19 +3,19 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Core.Models;
 
 /// <summary>Graph's error envelope: {"error":{"code","message","innerError":{...}}}.</summary>
-public sealed class GraphErrorEnvelope
+internal sealed class GraphErrorEnvelope
 {
     [JsonPropertyName("error")] public GraphErrorBody? Error { get; set; }
 }
 
-public sealed class GraphErrorBody
+internal sealed class GraphErrorBody
 {
     [JsonPropertyName("code")] public string? Code { get; set; }
     [JsonPropertyName("message")] public string? Message { get; set; }
     [JsonPropertyName("innerError")] public GraphInnerError? InnerError { get; set; }
 }
 
-public sealed class GraphInnerError
+internal sealed class GraphInnerError
 {
     [JsonPropertyName("request-id")] public string? RequestId { get; set; }
     [JsonPropertyName("client-request-id")] public string? ClientRequestId { get; set; }

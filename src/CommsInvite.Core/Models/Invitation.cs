@@ -20,7 +20,7 @@ public sealed class InvitationParticipantInfo
 }
 
 /// <summary>The request body of POST .../participants/invite.</summary>
-public sealed class InviteParticipantsBody
+internal sealed class InviteParticipantsBody
 {
     [JsonPropertyName("participants")] public IList<InvitationParticipantInfo> Participants { get; set; } = new List<InvitationParticipantInfo>();
     [JsonPropertyName("clientContext")] public string? ClientContext { get; set; }

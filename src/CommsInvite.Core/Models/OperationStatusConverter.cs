@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Core.Models;
 
 /// <summary>Reads commsOperation status case-insensitively; writes Graph's camelCase.</summary>
-public sealed class OperationStatusConverter : JsonConverter<OperationStatus>
+internal sealed class OperationStatusConverter : JsonConverter<OperationStatus>
 {
     public override OperationStatus Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -12,7 +12,7 @@ namespace CommsInvite.Core.Notifications;
 /// The outcome of parsing a commsNotifications body: its notifications (entries that could not be understood are
 /// <see cref="InvalidNotification"/>s among them), or why the body as a whole is not a commsNotifications body.
 /// </summary>
-public sealed class NotificationParseResult
+internal sealed class NotificationParseResult
 {
     /// <summary>The stable error id a malformed body reports.</summary>
     public const string InvalidBodyErrorId = NotificationErrorIds.InvalidNotificationBody;
@@ -68,7 +68,7 @@ public sealed class NotificationParseResult
 /// An entry may name its resource by <c>resource</c> (the examples), <c>resourceUrl</c> (the v1.0 resource type)
 /// or both (the service's traffic); enum values are read in any case.
 /// </remarks>
-public static class CommsNotificationParser
+internal static class CommsNotificationParser
 {
     /// <summary>Parses a body, throwing <see cref="CommsInviteException"/> (InvalidNotificationBody) when it is malformed.</summary>
     public static IReadOnlyList<CommsNotification> ParseOrThrow(string? body) => Parse(body).GetNotificationsOrThrow();

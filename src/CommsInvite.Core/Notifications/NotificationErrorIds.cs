@@ -1,7 +1,7 @@
 namespace CommsInvite.Core.Notifications;
 
 /// <summary>Stable error ids of the notification parts (scripts and tests match on these; never rename one).</summary>
-public static class NotificationErrorIds
+internal static class NotificationErrorIds
 {
     /// <summary>A body that is not a commsNotifications body (FailureCategory.InvalidData).</summary>
     public const string InvalidNotificationBody = "InvalidNotificationBody";

@@ -19,7 +19,7 @@ namespace CommsInvite.Core.Notifications;
 /// (token, parse, answer), <see cref="NotificationInbox"/> (the queue) and <see cref="OperationCompletionRegistry"/>
 /// (what the waiter needs).
 /// </remarks>
-public sealed class NotificationListener : IClientContextNotificationSource, IDisposable
+internal sealed class NotificationListener : IClientContextNotificationSource, IDisposable
 {
     private readonly NotificationListenerOptions _options;
     private readonly NotificationTokenValidator _validator;

@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace CommsInvite.Core.Notifications;
 
 /// <summary>Settings for <see cref="NotificationListener"/>.</summary>
-public sealed class NotificationListenerOptions
+internal sealed class NotificationListenerOptions
 {
     public const string DefaultPath = "/api/calls";
 

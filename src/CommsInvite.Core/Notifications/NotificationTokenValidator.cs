@@ -14,7 +14,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace CommsInvite.Core.Notifications;
 
 /// <summary>Why a notification's bearer token was refused.</summary>
-public enum TokenRejectionReason
+internal enum TokenRejectionReason
 {
     /// <summary>The token is valid.</summary>
     None,
@@ -35,7 +35,7 @@ public enum TokenRejectionReason
 }
 
 /// <summary>The result of validating one notification token. Never carries the token itself.</summary>
-public sealed class NotificationTokenValidationResult
+internal sealed class NotificationTokenValidationResult
 {
     private NotificationTokenValidationResult(TokenRejectionReason reason, string? message, JsonWebToken? token)
     {
@@ -84,7 +84,7 @@ public sealed class NotificationTokenValidationResult
 }
 
 /// <summary>Settings for <see cref="NotificationTokenValidator"/>.</summary>
-public sealed class NotificationTokenValidatorOptions
+internal sealed class NotificationTokenValidatorOptions
 {
     /// <summary>The OpenID configuration Graph's calling platform publishes its notification signing keys through.</summary>
     public static readonly Uri DefaultOpenIdConfigurationUri = new("https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration");
@@ -133,7 +133,7 @@ public sealed class NotificationTokenValidatorOptions
 /// The HttpClient is the caller's: it decides TLS trust (e.g. the emulator's certificate pinned by thumbprint)
 /// and owns its lifetime. Keys are cached and fetched again once when a token names an unknown kid (key rollover).
 /// </remarks>
-public sealed class NotificationTokenValidator : IDisposable
+internal sealed class NotificationTokenValidator : IDisposable
 {
     private readonly bool _ownsHttpClient;
     private readonly NotificationTokenValidatorOptions _options;

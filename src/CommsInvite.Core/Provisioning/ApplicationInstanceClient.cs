@@ -17,7 +17,7 @@ namespace CommsInvite.Core.Provisioning;
 /// <see cref="IApplicationInstanceStore"/>. No public Graph API exists for them; against the real service the
 /// cmdlets use the MicrosoftTeams module as the store instead.
 /// </summary>
-public sealed class ApplicationInstanceClient : IApplicationInstanceStore
+internal sealed class ApplicationInstanceClient : IApplicationInstanceStore
 {
     /// <summary>MicrosoftTeams parameters the emulator has nothing to model with (Agent Provisioning callbacks, ACS, on-premises numbers).</summary>
     private static readonly string[] Unsupported = { "CallbackUri", "AcsResourceId", "OnpremPhoneNumber" };

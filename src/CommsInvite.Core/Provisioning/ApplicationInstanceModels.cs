@@ -24,7 +24,7 @@ public sealed class ApplicationInstance
 }
 
 /// <summary>Sync progress, one report per attempt.</summary>
-public sealed class SyncProgress
+internal sealed class SyncProgress
 {
     public string Identity { get; init; } = string.Empty;
     public int Attempt { get; init; }

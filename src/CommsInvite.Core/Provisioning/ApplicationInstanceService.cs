@@ -10,7 +10,7 @@ namespace CommsInvite.Core.Provisioning;
 /// a create that finds its instance already there reuses it, and a sync is retried until the new account has
 /// replicated or the timeout passes.
 /// </summary>
-public sealed class ApplicationInstanceService
+internal sealed class ApplicationInstanceService
 {
     /// <summary>The longest a sync may be asked to keep retrying.</summary>
     public static readonly TimeSpan MaxSyncTimeout = TimeSpan.FromHours(1);

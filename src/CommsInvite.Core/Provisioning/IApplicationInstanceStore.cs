@@ -11,7 +11,7 @@ namespace CommsInvite.Core.Provisioning;
 /// that do not depend on the backend (reuse an instance that is already there; retry a sync until the account has
 /// replicated) are in <see cref="ApplicationInstanceService"/>, once.
 /// </summary>
-public interface IApplicationInstanceStore
+internal interface IApplicationInstanceStore
 {
     /// <summary>For messages: "MicrosoftTeams" or "emulator".</summary>
     string Name { get; }
@@ -36,7 +36,7 @@ public interface IApplicationInstanceStore
 }
 
 /// <summary>Get-CsOnlineApplicationInstance's -Identities / -ResultSize / -Skip.</summary>
-public sealed class ApplicationInstanceQuery
+internal sealed class ApplicationInstanceQuery
 {
     /// <summary>Object ids or UPNs; all instances when empty.</summary>
     public IReadOnlyList<string> Identities { get; set; } = Array.Empty<string>();
@@ -49,7 +49,7 @@ public sealed class ApplicationInstanceQuery
 }
 
 /// <summary>New-CsOnlineApplicationInstance.</summary>
-public sealed class ApplicationInstanceSpec
+internal sealed class ApplicationInstanceSpec
 {
     public string UserPrincipalName { get; set; } = string.Empty;
 
@@ -61,7 +61,7 @@ public sealed class ApplicationInstanceSpec
 }
 
 /// <summary>Set-CsOnlineApplicationInstance: null members are left alone.</summary>
-public sealed class ApplicationInstanceChanges
+internal sealed class ApplicationInstanceChanges
 {
     public string? DisplayName { get; set; }
 
@@ -77,7 +77,7 @@ public sealed class ApplicationInstanceChanges
 }
 
 /// <summary>Sync-CsOnlineApplicationInstance.</summary>
-public sealed class ApplicationInstanceSyncRequest
+internal sealed class ApplicationInstanceSyncRequest
 {
     public string? ApplicationId { get; set; }
 
@@ -89,7 +89,7 @@ public sealed class ApplicationInstanceSyncRequest
 }
 
 /// <summary>The outcome of one sync attempt.</summary>
-public sealed class SyncAttempt
+internal sealed class SyncAttempt
 {
     public bool Done { get; init; }
 

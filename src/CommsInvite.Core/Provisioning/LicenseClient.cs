@@ -12,7 +12,7 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>Licences through Graph: subscribedSkus, assignLicense and the user's usageLocation.</summary>
-public sealed class LicenseClient
+internal sealed class LicenseClient
 {
     private readonly GraphConnection _connection;
 

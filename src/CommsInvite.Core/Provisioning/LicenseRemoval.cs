@@ -9,7 +9,7 @@ using CommsInvite.Core.Http;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>What Remove-CsGraphUserLicense asks for: an account and the licences to take away.</summary>
-public sealed class LicenseRemovalRequest
+internal sealed class LicenseRemovalRequest
 {
     /// <summary>Object id or user principal name.</summary>
     public string UserId { get; set; } = string.Empty;
@@ -20,7 +20,7 @@ public sealed class LicenseRemovalRequest
 }
 
 /// <summary>A removal worked out before anything changes: which licences the account holds and which it does not.</summary>
-public sealed class LicenseRemovalPlan
+internal sealed class LicenseRemovalPlan
 {
     public GraphUser User { get; init; } = null!;
 
@@ -33,7 +33,7 @@ public sealed class LicenseRemovalPlan
 /// The reverse of <see cref="LicenseClient.ApplyAsync"/>: POST /users/{id}/assignLicense with removeLicenses.
 /// Reuses <see cref="LicenseClient"/> for SKU resolution and the account lookup.
 /// </summary>
-public sealed class LicenseRemovalClient
+internal sealed class LicenseRemovalClient
 {
     private readonly GraphConnection _connection;
 

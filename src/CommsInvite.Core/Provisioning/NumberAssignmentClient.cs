@@ -14,7 +14,7 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>Teams telephone numbers: Graph v1.0 /admin/teams/telephoneNumberManagement.</summary>
-public sealed class NumberAssignmentClient
+internal sealed class NumberAssignmentClient
 {
     private const string Root = "admin/teams/telephoneNumberManagement";
 

@@ -6,7 +6,7 @@ namespace CommsInvite.Core.Provisioning;
 /// The filters of Get-CsPhoneNumberAssignment that Graph's numberAssignments list can serve. Values may be given in
 /// either spelling (CallingPlan or callingPlan); the client sends Graph's.
 /// </summary>
-public sealed class NumberAssignmentQuery
+internal sealed class NumberAssignmentQuery
 {
     /// <summary>MicrosoftTeams returns at most 500 numbers unless -Top says otherwise.</summary>
     public const int DefaultTop = 500;
@@ -50,7 +50,7 @@ public sealed class NumberAssignmentQuery
 }
 
 /// <summary>updateNumber: the attributes Graph lets an admin change on an existing number.</summary>
-public sealed class NumberUpdateRequest
+internal sealed class NumberUpdateRequest
 {
     public string TelephoneNumber { get; set; } = string.Empty;
 

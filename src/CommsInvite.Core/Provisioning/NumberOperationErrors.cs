@@ -3,7 +3,7 @@ using System;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>Error ids of refusals the number service reports on a failed assignNumber operation.</summary>
-public static class NumberErrorIds
+internal static class NumberErrorIds
 {
     /// <summary>A Calling Plan number for an account without a PSTN calling licence (or, for a resource account, Phone System - Virtual User).</summary>
     public const string PstnLicenseRequired = "PstnLicenseRequired";

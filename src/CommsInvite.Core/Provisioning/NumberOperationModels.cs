@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>Set-CsPhoneNumberAssignment.</summary>
-public sealed class NumberAssignRequest
+internal sealed class NumberAssignRequest
 {
     public string TelephoneNumber { get; set; } = string.Empty;
 
@@ -22,7 +22,7 @@ public sealed class NumberAssignRequest
 }
 
 /// <summary>telephoneNumberManagement long-running operation.</summary>
-public sealed class NumberOperation
+internal sealed class NumberOperation
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("status")] public string? Status { get; set; }
@@ -33,14 +33,14 @@ public sealed class NumberOperation
     public override string ToString() => $"{Id} ({Status})";
 }
 
-public sealed class NumberOperationError
+internal sealed class NumberOperationError
 {
     [JsonPropertyName("code")] public string? Code { get; set; }
     [JsonPropertyName("message")] public string? Message { get; set; }
 }
 
 /// <summary>The outcome of assign/unassign.</summary>
-public sealed class NumberAssignmentResult
+internal sealed class NumberAssignmentResult
 {
     public NumberAssignment? Assignment { get; init; }
     public bool Changed { get; init; }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>GET /subscribedSkus entry.</summary>
-public sealed class SubscribedSku
+internal sealed class SubscribedSku
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("skuId")] public string SkuId { get; set; } = string.Empty;
@@ -20,21 +20,21 @@ public sealed class SubscribedSku
     public override string ToString() => $"{SkuPartNumber} ({SkuId})";
 }
 
-public sealed class LicenseUnits
+internal sealed class LicenseUnits
 {
     [JsonPropertyName("enabled")] public int Enabled { get; set; }
     [JsonPropertyName("suspended")] public int Suspended { get; set; }
     [JsonPropertyName("warning")] public int Warning { get; set; }
 }
 
-public sealed class AssignedLicense
+internal sealed class AssignedLicense
 {
     [JsonPropertyName("skuId")] public string SkuId { get; set; } = string.Empty;
     [JsonPropertyName("disabledPlans")] public IList<string> DisabledPlans { get; set; } = new List<string>();
 }
 
 /// <summary>The members of microsoft.graph.user that licensing needs.</summary>
-public sealed class GraphUser
+internal sealed class GraphUser
 {
     [JsonPropertyName("id")] public string Id { get; set; } = string.Empty;
     [JsonPropertyName("userPrincipalName")] public string? UserPrincipalName { get; set; }
@@ -46,7 +46,7 @@ public sealed class GraphUser
 }
 
 /// <summary>What Set-CsGraphUserLicense asks for.</summary>
-public sealed class LicenseAssignmentRequest
+internal sealed class LicenseAssignmentRequest
 {
     /// <summary>Object id or user principal name.</summary>
     public string UserId { get; set; } = string.Empty;
@@ -61,7 +61,7 @@ public sealed class LicenseAssignmentRequest
 }
 
 /// <summary>What an assignment would change; cmdlets show it for -WhatIf and pass it to Apply.</summary>
-public sealed class LicenseAssignmentPlan
+internal sealed class LicenseAssignmentPlan
 {
     public GraphUser User { get; init; } = null!;
     public IReadOnlyList<SubscribedSku> ToAssign { get; init; } = Array.Empty<SubscribedSku>();
@@ -77,7 +77,7 @@ public sealed class LicenseAssignmentPlan
 }
 
 /// <summary>The outcome of an assignment.</summary>
-public sealed class LicenseAssignmentResult
+internal sealed class LicenseAssignmentResult
 {
     public GraphUser User { get; init; } = null!;
     public IReadOnlyList<SubscribedSku> Assigned { get; init; } = Array.Empty<SubscribedSku>();

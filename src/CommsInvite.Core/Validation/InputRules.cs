@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace CommsInvite.Core.Validation;
 
 /// <summary>The single-value rules shared by every cmdlet parameter and request: each throws CommsValidationException.</summary>
-public static class InputRules
+internal static class InputRules
 {
     /// <summary>E.164 as Graph documents it for phone identities.</summary>
     public const string E164Pattern = @"^\+[1-9]\d{6,14}$";

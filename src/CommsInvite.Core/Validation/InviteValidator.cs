@@ -5,7 +5,7 @@ using CommsInvite.Core.Models;
 namespace CommsInvite.Core.Validation;
 
 /// <summary>Every rule of participants/invite, checked before anything is sent.</summary>
-public static class InviteValidator
+internal static class InviteValidator
 {
     /// <summary>
     /// Throws CommsValidationException on the first broken rule. Normalizes in place: trims ids, fills a new GUID

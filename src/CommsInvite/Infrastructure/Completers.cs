@@ -10,7 +10,7 @@ using CommsInvite.Core.Calls;
 namespace CommsInvite.Commands.Infrastructure;
 
 /// <summary>Completes from a fixed list, case-insensitively, quoting when needed.</summary>
-public abstract class FixedListCompleter : IArgumentCompleter
+internal abstract class FixedListCompleter : IArgumentCompleter
 {
     protected abstract IEnumerable<string> Values { get; }
 
@@ -30,26 +30,26 @@ public abstract class FixedListCompleter : IArgumentCompleter
 }
 
 /// <summary>-Environment: Global, USGov, USGovDoD, China, Emulator.</summary>
-public sealed class EnvironmentCompleter : FixedListCompleter
+internal sealed class EnvironmentCompleter : FixedListCompleter
 {
     protected override IEnumerable<string> Values => Enum.GetNames(typeof(CloudEnvironment));
 }
 
 /// <summary>-ApiVersion: v1.0, beta.</summary>
-public sealed class ApiVersionCompleter : FixedListCompleter
+internal sealed class ApiVersionCompleter : FixedListCompleter
 {
     protected override IEnumerable<string> Values => new[] { GraphApiVersion.V1, GraphApiVersion.Beta };
 }
 
 /// <summary>-CallId: the calls this session created or read, newest first.</summary>
-public sealed class CallIdCompleter : FixedListCompleter
+internal sealed class CallIdCompleter : FixedListCompleter
 {
     protected override IEnumerable<string> Values =>
         SessionStore.Get(Runspace.DefaultRunspace)?.RecentCallIds ?? (IEnumerable<string>)Array.Empty<string>();
 }
 
 /// <summary>Parses -Environment text (completed by <see cref="EnvironmentCompleter"/>) with a stable error.</summary>
-public static class EnvironmentNames
+internal static class EnvironmentNames
 {
     public static CloudEnvironment Parse(string? value)
     {

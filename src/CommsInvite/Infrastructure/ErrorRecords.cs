@@ -7,7 +7,7 @@ using CommsInvite.Core;
 namespace CommsInvite.Commands.Infrastructure;
 
 /// <summary>Turns the core's exceptions into ErrorRecords with a stable id, the right category and the target.</summary>
-public static class ErrorRecords
+internal static class ErrorRecords
 {
     /// <summary>FailureCategory and ErrorCategory share their names; the core stays free of PowerShell types.</summary>
     public static ErrorCategory MapCategory(FailureCategory category) =>

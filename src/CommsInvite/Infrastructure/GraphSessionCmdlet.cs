@@ -12,9 +12,9 @@ public abstract class GraphSessionCmdlet : AsyncCmdlet
     private GraphSession? _session;
     private PipelineLogSink.Scope _logScope;
 
-    protected GraphSession Session => _session ?? throw new System.InvalidOperationException("No session: BeginProcessing has not run.");
+    private protected GraphSession Session => _session ?? throw new System.InvalidOperationException("No session: BeginProcessing has not run.");
 
-    protected GraphConnection Connection => Session.Connection;
+    private protected GraphConnection Connection => Session.Connection;
 
     protected override void BeginProcessing()
     {

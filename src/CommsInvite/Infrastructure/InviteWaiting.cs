@@ -16,7 +16,7 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
     private const int ProgressActivityId = 0x1C0;
 
     /// <summary>Checked before anything is sent, so a bad -Timeout never leaves invites half done.</summary>
-    protected static WaitOptions BuildWaitOptions(TimeSpan? timeout, TimeSpan? pollInterval)
+    private protected static WaitOptions BuildWaitOptions(TimeSpan? timeout, TimeSpan? pollInterval)
     {
         var options = new WaitOptions();
         if (timeout is { } t)
@@ -38,7 +38,7 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
     /// each as soon as it and those before it are known, with a non-terminating error for each that did not complete.
     /// Outcomes emitted before Ctrl+C stay emitted.
     /// </summary>
-    protected async Task WaitAndReportAsync(IReadOnlyList<InviteParticipantsOperation> operations, WaitOptions options, CancellationToken cancellationToken)
+    private protected async Task WaitAndReportAsync(IReadOnlyList<InviteParticipantsOperation> operations, WaitOptions options, CancellationToken cancellationToken)
     {
         if (operations.Count == 0)
         {

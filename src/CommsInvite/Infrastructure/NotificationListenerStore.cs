@@ -70,7 +70,7 @@ public sealed class NotificationListenerInfo
 /// The notification listener lives per runspace, like the connection: Wait-CsGraphInviteOperation in the same
 /// runspace finds it, and closing the runspace stops it (it must not keep a port open in a process that lives on).
 /// </summary>
-public static class NotificationListenerStore
+internal static class NotificationListenerStore
 {
     private static readonly ConditionalWeakTable<Runspace, Holder> Listeners = new();
 

@@ -16,7 +16,7 @@ namespace CommsInvite.Commands.Infrastructure;
 /// -ParticipantId: the roster of the call named by -CallId (read once per Tab press, bounded to a few seconds so Tab
 /// never hangs), the application itself left out; the tooltip names who each entry is.
 /// </summary>
-public sealed class ParticipantIdCompleter : IArgumentCompleter
+internal sealed class ParticipantIdCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {

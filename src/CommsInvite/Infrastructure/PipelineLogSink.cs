@@ -8,7 +8,7 @@ namespace CommsInvite.Commands.Infrastructure;
 /// cmdlet that is running can write those lines (from its pipeline thread), so the sink forwards to whichever
 /// cmdlet is attached and drops lines when none is.
 /// </summary>
-public sealed class PipelineLogSink : ILogSink
+internal sealed class PipelineLogSink : ILogSink
 {
     private ILogSink? _target;
 

@@ -7,7 +7,7 @@ using CommsInvite.Core;
 namespace CommsInvite.Commands.Infrastructure;
 
 /// <summary>One runspace's connection, with the log sink it reports through and the calls it has seen.</summary>
-public sealed class GraphSession : IDisposable
+internal sealed class GraphSession : IDisposable
 {
     private readonly object _gate = new();
     private readonly LinkedList<string> _recentCallIds = new();
@@ -73,7 +73,7 @@ public sealed class GraphSession : IDisposable
 /// Connections live per runspace: two runspaces in one process (ForEach-Object -Parallel, a hosted engine, a
 /// test run) each have their own, and one's Disconnect-CsGraph never ends the other's.
 /// </summary>
-public static class SessionStore
+internal static class SessionStore
 {
     private static readonly ConditionalWeakTable<Runspace, Holder> Sessions = new();
 

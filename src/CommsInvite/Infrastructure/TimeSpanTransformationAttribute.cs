@@ -9,7 +9,7 @@ namespace CommsInvite.Commands.Infrastructure;
 /// Invoke-RestMethod do, as well as a TimeSpan or "00:00:30". Without it, 30 would bind as 30 ticks.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
+internal sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
 {
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {

@@ -9,7 +9,7 @@ using Xunit;
 namespace CommsInvite.Core.Tests.Integration;
 
 /// <summary>Collects what the core logs, so tests can assert on it (and on what it must never contain).</summary>
-public sealed class RecordingLogSink : ILogSink
+internal sealed class RecordingLogSink : ILogSink
 {
     public ConcurrentQueue<string> Messages { get; } = new();
 
@@ -27,7 +27,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 {
     public EmulatorServer Server { get; private set; } = null!;
 
-    public EmulatorConnectionInfo Connection { get; private set; } = null!;
+    internal EmulatorConnectionInfo Connection { get; private set; } = null!;
 
     public TimeSpan AnswerDelay { get; init; } = TimeSpan.FromMilliseconds(150);
 
@@ -39,7 +39,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    public ConnectionSettings SecretSettings(Http.RetryPolicy? policy = null) => new()
+    internal ConnectionSettings SecretSettings(Http.RetryPolicy? policy = null) => new()
     {
         Environment = CloudEnvironment.Emulator,
         Emulator = Connection,
@@ -49,7 +49,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
         RetryPolicy = policy ?? Http.RetryPolicy.Default with { BaseDelay = TimeSpan.FromMilliseconds(50) },
     };
 
-    public Task<GraphConnection> ConnectAsync(ILogSink? log = null, Http.RetryPolicy? policy = null) =>
+    internal Task<GraphConnection> ConnectAsync(ILogSink? log = null, Http.RetryPolicy? policy = null) =>
         GraphConnection.ConnectAsync(SecretSettings(policy), log);
 }
 

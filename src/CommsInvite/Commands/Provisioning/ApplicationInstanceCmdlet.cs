@@ -85,7 +85,7 @@ public abstract class ApplicationInstanceCmdlet : AsyncCmdlet
         }
     }
 
-    protected static ProgressRecord SyncProgressRecord(SyncProgress progress, bool completed = false)
+    private protected static ProgressRecord SyncProgressRecord(SyncProgress progress, bool completed = false)
     {
         var percent = progress.Timeout <= TimeSpan.Zero ? 0 : (int)Math.Min(99, 100 * progress.Elapsed.TotalMilliseconds / progress.Timeout.TotalMilliseconds);
         return new ProgressRecord(0x5C1, "Sync-CsOnlineApplicationInstance " + progress.Identity, string.IsNullOrEmpty(progress.Message) ? "Waiting for replication" : progress.Message)

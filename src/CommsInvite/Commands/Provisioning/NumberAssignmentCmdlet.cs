@@ -18,7 +18,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     /// Assigns the request's number to the account (its NumberType blank: the number's own type). Returns the account,
     /// or null when -WhatIf/-Confirm said no.
     /// </summary>
-    protected async Task<GraphUser?> AssignAsync(string identity, NumberAssignRequest request, CancellationToken cancellationToken)
+    private protected async Task<GraphUser?> AssignAsync(string identity, NumberAssignRequest request, CancellationToken cancellationToken)
     {
         var number = request.TelephoneNumber;
         var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     }
 
     /// <summary>updateNumber (location, network site, reverse number lookup) after -WhatIf/-Confirm.</summary>
-    protected async Task UpdateAsync(NumberUpdateRequest request, CancellationToken cancellationToken)
+    private protected async Task UpdateAsync(NumberUpdateRequest request, CancellationToken cancellationToken)
     {
         var what = string.Join(", ", new[]
         {
@@ -77,7 +77,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     }
 
     /// <summary>Removes <paramref name="number"/> from the account; a number that is not assigned is no change.</summary>
-    protected async Task UnassignAsync(GraphUser user, string number, string? numberType, CancellationToken cancellationToken)
+    private protected async Task UnassignAsync(GraphUser user, string number, string? numberType, CancellationToken cancellationToken)
     {
         var current = await Connection.Numbers.GetAsync(number, cancellationToken).ConfigureAwait(false)
             ?? throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
@@ -110,7 +110,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     }
 
     /// <summary>Removes every number the account holds (each asked with ShouldProcess); none held is no change.</summary>
-    protected async Task UnassignAllAsync(GraphUser user, CancellationToken cancellationToken)
+    private protected async Task UnassignAllAsync(GraphUser user, CancellationToken cancellationToken)
     {
         var held = (await Connection.Numbers.ListAsync(new NumberAssignmentQuery { AssignmentTargetId = user.Id, Top = NumberAssignmentQuery.MaxTop }, cancellationToken).ConfigureAwait(false))
             .Where(n => n.IsAssigned && string.Equals(n.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))

@@ -11,14 +11,14 @@ namespace CommsInvite.Commands;
 public abstract class ProvisioningCmdlet : GraphSessionCmdlet
 {
     /// <summary>A GUID is checked to exist; a UPN is looked up to its object id. UserNotFound when absent.</summary>
-    protected async Task<GraphUser> ResolveAccountAsync(string identity, CancellationToken cancellationToken) =>
+    private protected async Task<GraphUser> ResolveAccountAsync(string identity, CancellationToken cancellationToken) =>
         await Connection.Licenses.GetUserAsync(identity, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// The account as an application-instance object, for -PassThru, so a pipeline can go on to the next step: built
     /// from the directory user and what was piped in (application id, synced), whichever backend created it.
     /// </summary>
-    protected ApplicationInstance DescribeAccount(GraphUser user, string? applicationId, string? phoneNumber, bool synced) => new()
+    private protected ApplicationInstance DescribeAccount(GraphUser user, string? applicationId, string? phoneNumber, bool synced) => new()
     {
         ObjectId = user.Id,
         TenantId = Connection.Context.TenantId,

@@ -18,13 +18,13 @@ using CommsInvite.Core.Validation;
 namespace CommsInvite.Commands;
 
 /// <summary>-NumberType / -PhoneNumberType: CallingPlan, DirectRouting, OperatorConnect.</summary>
-public sealed class NumberTypeCompleter : FixedListCompleter
+internal sealed class NumberTypeCompleter : FixedListCompleter
 {
     protected override IEnumerable<string> Values => ProvisioningInput.NumberTypes;
 }
 
 /// <summary>-PstnAssignmentStatus: Unassigned, UserAssigned, ...</summary>
-public sealed class AssignmentStatusCompleter : FixedListCompleter
+internal sealed class AssignmentStatusCompleter : FixedListCompleter
 {
     protected override IEnumerable<string> Values => ProvisioningInput.AssignmentStatuses;
 }
@@ -33,7 +33,7 @@ public sealed class AssignmentStatusCompleter : FixedListCompleter
 /// -SkuPartNumber: the tenant's subscriptions (GET /subscribedSkus, fetched once per connection) when connected,
 /// else the part numbers a PSTN bot needs.
 /// </summary>
-public sealed class SkuPartNumberCompleter : IArgumentCompleter
+internal sealed class SkuPartNumberCompleter : IArgumentCompleter
 {
     private static readonly string[] WellKnown = { "PHONESYSTEM_VIRTUALUSER", "MCOPSTN1", "MCOPSTN2", "MCOEV" };
     private static readonly ConditionalWeakTable<GraphConnection, IReadOnlyList<string>> Cache = new();
