@@ -153,7 +153,8 @@ public sealed class MeetingTests : IAsyncLifetime
         Assert.Equal("8522", error!["error"]!["code"]!.GetValue<string>());
         var notification = (await _receiver.NextAsync()).Body["value"]![0]!;
         Assert.Equal("deleted", notification["changeType"]!.GetValue<string>(), ignoreCase: true);
-        Assert.Equal("terminated", notification["resourceData"]!["state"]!.GetValue<string>());
+        // Notifications carry the call's state capitalised, as the service's traffic does.
+        Assert.Equal("Terminated", notification["resourceData"]!["state"]!.GetValue<string>());
         Assert.Equal(code, notification["resourceData"]!["resultInfo"]!["code"]!.GetValue<int>());
     }
 

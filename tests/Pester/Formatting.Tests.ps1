@@ -68,6 +68,10 @@ BeforeAll {
             '/audioRoutingGroups/rg1","resourceData":{"@odata.type":"#microsoft.graph.audioRoutingGroup","routingMode":"oneToOne"}}]}' |
             ConvertFrom-CsGraphNotification -ErrorAction Stop))
 
+    # An entry that cannot be understood (no resource at all) beside a good one: delivered as what it is.
+    $made.Add(('{"value":[{"@odata.type":"#microsoft.graph.commsNotification","changeType":"updated"}]}' |
+            ConvertFrom-CsGraphNotification -WarningAction SilentlyContinue -ErrorAction Stop))
+
     # Provisioning: an application instance with a number, and the tenant's numbers.
     $bot = New-CsOnlineApplicationInstance -UserPrincipalName 'formatbot@contoso.onmicrosoft.com' -DisplayName 'Format bot' -ApplicationId $Connection.clientId -ErrorAction Stop |
         Sync-CsOnlineApplicationInstance -PassThru -ErrorAction Stop |
