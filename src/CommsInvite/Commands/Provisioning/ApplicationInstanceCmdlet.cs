@@ -10,7 +10,7 @@ namespace CommsInvite.Commands;
 
 /// <summary>
 /// Base of the application-instance cmdlets. Each has one code path, over <see cref="ApplicationInstanceService"/>
-/// and the store picked here: the emulator's REST surface when this runspace is connected to the emulator, else the
+/// and the store picked here: the connection's own REST surface where its target serves one (the emulator), else the
 /// MicrosoftTeams module (imported when installed; MicrosoftTeamsModuleRequired when not). Before any request,
 /// parameters the store cannot honour are refused with ParameterNotSupported.
 /// </summary>
@@ -38,7 +38,7 @@ public abstract class ApplicationInstanceCmdlet : AsyncCmdlet
 
         IApplicationInstanceStore store;
         var retry = TimeSpan.FromSeconds(1);
-        if (_session is not null && _session.Connection.Context.Environment == CloudEnvironment.Emulator)
+        if (_session is not null && _session.Connection.ApplicationInstances.IsSupported)
         {
             store = _session.Connection.ApplicationInstances;
         }
