@@ -17,67 +17,17 @@ namespace CommsInvite.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CsGraphUserLicense", DefaultParameterSetName = PartNumberSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ApplicationInstance))]
-public sealed class RemoveCsGraphUserLicenseCommand : ProvisioningCmdlet
+public sealed class RemoveCsGraphUserLicenseCommand : LicenseCmdlet
 {
-    private const string PartNumberSet = "SkuPartNumber";
-    private const string SkuIdSet = "SkuId";
-
-    /// <summary>The account: object id or user principal name (binds ObjectId from an application instance).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("ObjectId", "UserId", "UserPrincipalName")]
-    [ValidateNotNullOrEmpty]
-    public string? Identity { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = PartNumberSet)]
-    [ArgumentCompleter(typeof(SkuPartNumberCompleter))]
-    public string[] SkuPartNumber { get; set; } = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ParameterSetName = SkuIdSet)]
-    public string[] SkuId { get; set; } = Array.Empty<string>();
-
-    /// <summary>Emits the account (as an application-instance object) so the pipeline can go on.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public string? ApplicationId { get; set; }
-
-    /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public string? PhoneNumber { get; set; }
-
-    /// <summary>Carried from a piped application instance into the -PassThru object.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public string? Synced { get; set; }
-
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
-        // Checked before the first account is touched, so a typo sends nothing.
-        for (var i = 0; i < SkuPartNumber.Length; i++)
-        {
-            SkuPartNumber[i] = ProvisioningInput.RequireSkuPartNumber(SkuPartNumber[i]);
-        }
-
-        for (var i = 0; i < SkuId.Length; i++)
-        {
-            SkuId[i] = InputRules.RequireGuid(SkuId[i], "SkuId");
-        }
-
-        if (SkuPartNumber.Length == 0 && SkuId.Length == 0)
-        {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, ParameterSetName, "No licence was given: pass -SkuPartNumber or -SkuId.");
-        }
-
+        RequireLicences();
         return Task.CompletedTask;
     }
 
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var identity = ProvisioningInput.RequireIdentity(Identity);
-        var applicationId = ProvisioningInput.OptionalApplicationId(ApplicationId);
-        var phoneNumber = ProvisioningInput.OptionalPhoneNumber(PhoneNumber, nameof(PhoneNumber));
-        var synced = ProvisioningInput.OptionalBoolean(Synced, nameof(Synced));
+        var (identity, applicationId, phoneNumber, synced) = CarriedInput();
         return PerRecordAsync(async () =>
         {
             var remover = new LicenseRemovalClient(Connection);
