@@ -61,6 +61,12 @@ internal sealed class CloudEndpoints
     /// <summary>The file this description was read from, when it came from one.</summary>
     public string? SourcePath { get; private set; }
 
+    /// <summary>Who signs the notifications this target sends; null means Graph's own (the listener's default).</summary>
+    public string? NotificationIssuer { get; private set; }
+
+    /// <summary>Where this target publishes its notification signing keys; null means Graph's calling OpenID configuration.</summary>
+    public Uri? NotificationOpenIdConfiguration { get; private set; }
+
     /// <summary>Graph.Core's name for the cloud (GraphClientFactory's national cloud), which picks its default hosts.</summary>
     internal string NationalCloud => Environment switch
     {
@@ -105,6 +111,8 @@ internal sealed class CloudEndpoints
             ManagedIdentityEndpoint = connection.ManagedIdentityEndpoint,
             ManagedIdentityHeader = connection.ManagedIdentityHeader,
             SourcePath = connection.SourcePath,
+            NotificationIssuer = connection.NotificationIssuer,
+            NotificationOpenIdConfiguration = connection.NotificationOpenIdConfiguration,
         };
     }
 
@@ -113,6 +121,15 @@ internal sealed class CloudEndpoints
         PinnedCertificateThumbprint is { } pin
             ? PinnedCertificateHandler.Create(pin)
             : new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+
+    /// <summary>
+    /// An HttpClient for fetching this target's notification signing keys: over the pinned certificate for a pinned
+    /// target, with ordinary certificate validation otherwise.
+    /// </summary>
+    internal HttpClient CreateKeyFetchClient() =>
+        PinnedCertificateThumbprint is null
+            ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) }
+            : new HttpClient(CreateTransport(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The HTTP MSAL uses for this target; null lets MSAL use its own (the public clouds).</summary>
     internal ConnectionMsalHttpClientFactory? CreateMsalHttpClientFactory() =>

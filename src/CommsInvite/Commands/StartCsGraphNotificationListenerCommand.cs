@@ -19,7 +19,8 @@ namespace CommsInvite.Commands;
 /// callbackUri. Each POST must carry a bearer token signed with a key from the issuer's OpenID configuration, for
 /// the bot's application id, within its lifetime; anything else is refused (and counted in Statistics). Accepted
 /// notifications are queued, and invite completions let Wait-CsGraphInviteOperation finish without polling.
-/// One listener per runspace. Connected to the emulator, tokens are checked against the emulator's own keys.
+/// One listener per runspace. Tokens are checked against the keys of the connection's notification issuer (Graph's,
+/// or the emulator's own over its pinned certificate).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "CsGraphNotificationListener", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(NotificationListenerInfo))]
@@ -75,7 +76,9 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
     {
         var options = BuildListenerOptions();
         var given = ValidateTokenOptions();
-        var emulator = LoadEmulatorConnection();
+        // The connection's description says who signs its notifications and where the keys are (the emulator's own,
+        // over its pinned certificate); without one, Graph's.
+        var endpoints = _session?.Connection.Endpoints;
         var appId = given.AppId ?? _session?.Connection.Context.ClientId;
         if (string.IsNullOrWhiteSpace(appId))
         {
@@ -83,9 +86,9 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
                 "The listener needs the bot's application id (the audience of notification tokens): give -AppId, or run Connect-CsGraph first.");
         }
 
-        var issuers = given.Issuers.Count > 0 ? given.Issuers : new List<string> { emulator?.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer };
-        var openIdConfiguration = OpenIdConfigurationUri ?? emulator?.NotificationOpenIdConfiguration ?? NotificationTokenValidatorOptions.DefaultOpenIdConfigurationUri;
-        // The emulator's own key address is checked too: its connection file is input as well.
+        var issuers = given.Issuers.Count > 0 ? given.Issuers : new List<string> { endpoints?.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer };
+        var openIdConfiguration = OpenIdConfigurationUri ?? endpoints?.NotificationOpenIdConfiguration ?? NotificationTokenValidatorOptions.DefaultOpenIdConfigurationUri;
+        // A key address from a connection file is checked too: that file is input as well.
         InputRules.RequireHttpsUri(openIdConfiguration, nameof(OpenIdConfigurationUri));
 
         if (NotificationListenerStore.GetRunning(_runspace) is { } running)
@@ -100,27 +103,15 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
             return;
         }
 
-        NotificationListener listener;
-        var log = (ILogSink?)_session?.Log;
-        if (emulator is not null)
+        var validatorOptions = new NotificationTokenValidatorOptions
         {
-            // The emulator's keys are served over its own certificate, trusted by thumbprint only.
-            emulator.ClientId = appId!;
-            emulator.NotificationIssuer = issuers[0];
-            emulator.NotificationOpenIdConfiguration = openIdConfiguration;
-            listener = await NotificationListener.StartForEmulatorAsync(emulator, options, log, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var validatorOptions = new NotificationTokenValidatorOptions
-            {
-                AppId = appId!,
-                ValidIssuers = issuers,
-                OpenIdConfigurationUri = openIdConfiguration,
-            };
-            var validator = new NotificationTokenValidator(validatorOptions, new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, ownsHttpClient: true);
-            listener = await NotificationListener.StartAsync(options, validator, log, ownsValidator: true, cancellationToken).ConfigureAwait(false);
-        }
+            AppId = appId!,
+            ValidIssuers = issuers,
+            OpenIdConfigurationUri = openIdConfiguration,
+        };
+        var keyFetch = endpoints?.CreateKeyFetchClient() ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var validator = new NotificationTokenValidator(validatorOptions, keyFetch, ownsHttpClient: true);
+        var listener = await NotificationListener.StartAsync(options, validator, (ILogSink?)_session?.Log, ownsValidator: true, cancellationToken).ConfigureAwait(false);
 
         var info = new NotificationListenerInfo(listener, appId!, new List<string>(issuers), openIdConfiguration);
         var replaced = NotificationListenerStore.Exchange(_runspace!, info);
@@ -176,16 +167,5 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
         }
 
         return (appId, issuers);
-    }
-
-    private EmulatorConnectionInfo? LoadEmulatorConnection()
-    {
-        var context = _session?.Connection.Context;
-        if (context?.Environment != CloudEnvironment.Emulator || string.IsNullOrEmpty(context.EmulatorConnectionFile))
-        {
-            return null;
-        }
-
-        return EmulatorConnectionInfo.Load(context.EmulatorConnectionFile!);
     }
 }
