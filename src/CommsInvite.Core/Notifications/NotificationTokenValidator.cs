@@ -213,11 +213,7 @@ internal sealed class NotificationTokenValidator : IDisposable
             OpenIdConfigurationUri = connection.NotificationOpenIdConfiguration,
             ValidIssuers = new List<string> { connection.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer },
         };
-        var http = new HttpClient(PinnedCertificateHandler.Create(connection.CertificateThumbprint), disposeHandler: true)
-        {
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        return new NotificationTokenValidator(options, http, ownsHttpClient: true);
+        return new NotificationTokenValidator(options, CloudEndpoints.ForEmulator(connection).CreateKeyFetchClient(), ownsHttpClient: true);
     }
 
     public void Dispose()

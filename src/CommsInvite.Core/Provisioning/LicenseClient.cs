@@ -163,10 +163,7 @@ internal sealed class LicenseClient
             };
             try
             {
-                // assignLicense is a set operation: sending it twice assigns nothing twice, so it may be retried.
-                var response = await _connection.Http.SendAsync(
-                    new GraphRequest(HttpMethod.Post, _connection.GraphUri("v1.0", "users/" + Uri.EscapeDataString(user.Id) + "/assignLicense"), RequestSafety.Idempotent, body) { Target = user.UserPrincipalName ?? user.Id },
-                    cancellationToken).ConfigureAwait(false);
+                var response = await PostAssignLicenseAsync(user, body, cancellationToken).ConfigureAwait(false);
                 _connection.Log.Verbose($"Assigned {string.Join(", ", plan.ToAssign.Select(s => s.SkuPartNumber))} to {user} (request-id {response.RequestId}).");
             }
             catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
@@ -184,6 +181,15 @@ internal sealed class LicenseClient
             UsageLocationChanged = plan.UsageLocationToSet is not null,
         };
     }
+
+    /// <summary>
+    /// POST /users/{id}/assignLicense with <paramref name="body"/> (its addLicenses and removeLicenses). It is a set
+    /// operation: sending it twice changes nothing the second time, so it may be retried.
+    /// </summary>
+    internal Task<GraphResponse> PostAssignLicenseAsync(GraphUser user, object body, CancellationToken cancellationToken) =>
+        _connection.Http.SendAsync(
+            new GraphRequest(HttpMethod.Post, _connection.GraphUri("v1.0", "users/" + Uri.EscapeDataString(user.Id) + "/assignLicense"), RequestSafety.Idempotent, body) { Target = user.UserPrincipalName ?? user.Id },
+            cancellationToken);
 
     /// <summary>Plan + apply in one go.</summary>
     public async Task<LicenseAssignmentResult> AssignAsync(LicenseAssignmentRequest request, CancellationToken cancellationToken = default)

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using CommsInvite.Core.Http;
 
 namespace CommsInvite.Core.Provisioning;
 
@@ -31,7 +29,7 @@ internal sealed class LicenseRemovalPlan
 
 /// <summary>
 /// The reverse of <see cref="LicenseClient.ApplyAsync"/>: POST /users/{id}/assignLicense with removeLicenses.
-/// Reuses <see cref="LicenseClient"/> for SKU resolution and the account lookup.
+/// Reuses <see cref="LicenseClient"/> for SKU resolution, the account lookup and the assignLicense request.
 /// </summary>
 internal sealed class LicenseRemovalClient
 {
@@ -81,10 +79,7 @@ internal sealed class LicenseRemovalClient
             removeLicenses = plan.ToRemove.Select(s => s.SkuId).ToArray(),
         };
 
-        // assignLicense is a set operation: removing a licence twice changes nothing the second time, so it may be retried.
-        var response = await _connection.Http.SendAsync(
-            new GraphRequest(HttpMethod.Post, _connection.GraphUri("v1.0", "users/" + Uri.EscapeDataString(plan.User.Id) + "/assignLicense"), RequestSafety.Idempotent, body) { Target = plan.User.UserPrincipalName ?? plan.User.Id },
-            cancellationToken).ConfigureAwait(false);
+        var response = await _connection.Licenses.PostAssignLicenseAsync(plan.User, body, cancellationToken).ConfigureAwait(false);
         _connection.Log.Verbose($"Removed {string.Join(", ", plan.ToRemove.Select(s => s.SkuPartNumber))} from {plan.User} (request-id {response.RequestId}).");
         return await _connection.Licenses.GetUserAsync(plan.User.Id, cancellationToken).ConfigureAwait(false);
     }

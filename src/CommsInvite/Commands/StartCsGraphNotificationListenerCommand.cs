@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
-using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -109,7 +108,8 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
             ValidIssuers = issuers,
             OpenIdConfigurationUri = openIdConfiguration,
         };
-        var keyFetch = endpoints?.CreateKeyFetchClient() ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // Not connected: Graph's keys over ordinary certificate validation, as for the public cloud.
+        var keyFetch = (endpoints ?? CloudEndpoints.For(CloudEnvironment.Global)).CreateKeyFetchClient();
         var validator = new NotificationTokenValidator(validatorOptions, keyFetch, ownsHttpClient: true);
         var listener = await NotificationListener.StartAsync(options, validator, (ILogSink?)_session?.Log, ownsValidator: true, cancellationToken).ConfigureAwait(false);
 
