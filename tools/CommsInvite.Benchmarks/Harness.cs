@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Security;
 using System.Text.Json;
@@ -9,26 +10,44 @@ using CommsInvite.Emulator;
 namespace CommsInvite.Benchmarks;
 
 /// <summary>
-/// The in-process emulator plus what every benchmark needs from it: a pinned HTTP handler, seeded calls and
-/// users, tokens from its token endpoint, and a connection of CommsInvite's core client.
+/// An emulator, in this process or in a child process, plus what every benchmark needs from it: a pinned HTTP
+/// handler, seeded calls and users, tokens from its token endpoint, and a connection of CommsInvite's core client.
 /// </summary>
+/// <remarks>
+/// The per-invite figures use a child process: CPU time and allocations can only be read per process, and with the
+/// emulator in the same process they would carry its work for every request as well as the client's.
+/// </remarks>
 internal sealed class Harness : IAsyncDisposable
 {
     private readonly HttpClient _admin;
+    private readonly EmulatorServer? _server;
+    private readonly Process? _process;
 
-    private Harness(EmulatorServer server)
+    private Harness(EmulatorServer? server, Process? process, string connectionFilePath)
     {
-        Server = server;
-        Connection = EmulatorConnectionInfo.Load(server.ConnectionFilePath);
-        _admin = server.CreateHttpClient();
+        _server = server;
+        _process = process;
+        ConnectionFilePath = connectionFilePath;
+        Connection = EmulatorConnectionInfo.Load(connectionFilePath);
+        BaseUri = new Uri(Connection.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/");
+        _admin = new HttpClient(CreatePinnedHandler()) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public EmulatorServer Server { get; }
+    /// <summary>The in-process emulator, whose state the bulk and waiting benchmarks read directly.</summary>
+    public EmulatorServer Server => _server ?? throw new InvalidOperationException("This emulator runs in a child process; its state cannot be read from here.");
+
+    /// <summary>True when the emulator runs in a child process (so this process's CPU and allocations are the clients' own).</summary>
+    public bool InChildProcess => _process is not null;
 
     public EmulatorConnectionInfo Connection { get; }
 
+    public string ConnectionFilePath { get; }
+
+    /// <summary>https://127.0.0.1:PORT/</summary>
+    public Uri BaseUri { get; }
+
     /// <summary>https://127.0.0.1:PORT/v1.0/</summary>
-    public Uri GraphV1 => new(Server.BaseUri, "v1.0/");
+    public Uri GraphV1 => new(BaseUri, "v1.0/");
 
     public static async Task<Harness> StartAsync()
     {
@@ -38,13 +57,60 @@ internal sealed class Harness : IAsyncDisposable
             AnswerDelay = TimeSpan.Zero,
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
         });
-        return new Harness(server);
+        return new Harness(server, null, server.ConnectionFilePath);
+    }
+
+    /// <summary>Starts the emulator's command line (copied beside this program by the project reference) and waits until it listens.</summary>
+    public static async Task<Harness> StartInChildProcessAsync(CancellationToken cancellationToken)
+    {
+        // A directory of its own: the emulator writes its client certificate beside the connection file.
+        var directory = Directory.CreateTempSubdirectory("commsinvite-bench-").FullName;
+        var connectionFile = Path.Combine(directory, "emulator.json");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "CommsInvite.Emulator.dll"), "--port", "0", "--connection-file", connectionFile, "--answer-delay-ms", "0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the emulator.");
+        try
+        {
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                    ?? throw new InvalidOperationException($"The emulator exited before listening: {await errors}");
+                if (line.StartsWith("Listening on ", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            // Keep draining its output so that it never blocks on a full pipe.
+            _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+            return new Harness(null, process, connectionFile);
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>A handler that trusts the emulator's certificate by its thumbprint and nothing else.</summary>
     public SocketsHttpHandler CreatePinnedHandler()
     {
-        var thumbprint = Server.CertificateThumbprint;
+        var thumbprint = Connection.CertificateThumbprint;
         return new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
@@ -61,7 +127,7 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>The same pin on an HttpClientHandler (what a netstandard2.0 library such as the core can build).</summary>
     public HttpClientHandler CreatePinnedHttpClientHandler()
     {
-        var thumbprint = Server.CertificateThumbprint;
+        var thumbprint = Connection.CertificateThumbprint;
         return new HttpClientHandler
         {
             AllowAutoRedirect = false,
@@ -139,7 +205,7 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>An access token from the emulator's token endpoint (client credentials), the way any Graph client gets one.</summary>
     public async Task<(string Token, DateTimeOffset ExpiresOn)> FetchTokenAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        var endpoint = new Uri(Server.BaseUri, $"{Connection.TenantId}/oauth2/v2.0/token");
+        var endpoint = new Uri(BaseUri, $"{Connection.TenantId}/oauth2/v2.0/token");
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -158,6 +224,21 @@ internal sealed class Harness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _admin.Dispose();
-        await Server.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_process is not null)
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+            Directory.Delete(Path.GetDirectoryName(ConnectionFilePath)!, recursive: true);
+        }
     }
 }

@@ -77,6 +77,31 @@ internal sealed class CoreInviter : IInviter
 }
 
 /// <summary>
+/// Diagnostic: the raw client's pre-serialised body sent through the core's HTTP layer (GraphHttpClient and its
+/// handlers) without validation, serialisation or parsing. Tells the HTTP layer's cost from CallsClient's.
+/// </summary>
+internal sealed class CoreHttpInviter : IInviter
+{
+    private readonly GraphConnection _connection;
+
+    public CoreHttpInviter(GraphConnection connection) => _connection = connection;
+
+    public string Key => "coreHttp";
+
+    public string DisplayName => "pre-serialised POST through the core's GraphHttpClient (diagnostic)";
+
+    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
+    {
+        var response = await _connection.Http.SendAsync(
+            new CommsInvite.Core.Http.GraphRequest(HttpMethod.Post, target.InviteUri, CommsInvite.Core.Http.RequestSafety.NotIdempotent, target.RawBody),
+            cancellationToken).ConfigureAwait(false);
+        return response.Location?.Segments[^1] ?? throw new InvalidOperationException("No Location.");
+    }
+
+    public void Dispose() => _connection.Dispose();
+}
+
+/// <summary>
 /// The Microsoft Graph SDK as an application uses it: GraphServiceClient over Graph.Core's default middleware
 /// (retry, redirect, compression, user agent, ...) — or, with <c>bareHttpClient</c>, over a plain HttpClient with
 /// no middleware — and a bearer token provider that fetches from the emulator's token endpoint and caches the
@@ -277,8 +302,8 @@ internal sealed class EngineInviter : IInviter
 /// <summary>
 /// A PowerShell 7.6 runspace (CreateDefault2) with the built module imported and connected to the emulator. Its
 /// pipelines run on one dedicated thread, as pwsh runs them on its own main thread: blocking a thread-pool thread
-/// instead would starve the pool that the cmdlets' tasks and the in-process emulator need (a 2-core machine has
-/// two pool threads to start with), which is not what a user's pwsh sees.
+/// instead would starve the pool that the cmdlets' tasks (and an in-process emulator) need (a 2-core machine has two
+/// pool threads to start with), which is not what a user's pwsh sees.
 /// </summary>
 internal sealed class EngineSession : IDisposable
 {
@@ -319,7 +344,7 @@ internal sealed class EngineSession : IDisposable
             session.RunOnPipelineThread(() => runspace.Open()).GetAwaiter().GetResult();
             session.Invoke(ps => ps.AddCommand("Import-Module").AddParameter("Name", ModuleLocator.BuiltManifestPath).AddParameter("ErrorAction", "Stop"));
             session.Invoke(ps => ps.AddCommand("Connect-CsGraph").AddParameter("Environment", "Emulator")
-                .AddParameter("EmulatorConnectionFile", harness.Server.ConnectionFilePath).AddParameter("ErrorAction", "Stop"));
+                .AddParameter("EmulatorConnectionFile", harness.ConnectionFilePath).AddParameter("ErrorAction", "Stop"));
             return session;
         }
         catch

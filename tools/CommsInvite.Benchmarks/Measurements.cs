@@ -25,9 +25,9 @@ internal sealed record LatencySummary(int Count, double MedianMs, double P95Ms, 
 }
 
 /// <summary>
-/// Process CPU time and allocated bytes around a sequential loop. Both are process-wide (the in-process emulator's
-/// share is in them too), which is why the benchmark interleaves the clients and also reports each client's cost
-/// above the raw floor: the emulator's work per invite is the same whoever sends it, so it cancels in differences.
+/// Process CPU time and allocated bytes around a sequential loop. Both are process-wide: the per-invite benchmark
+/// runs the emulator in a child process so that they hold the clients' work (and the runtime's: its thread pool, GC
+/// and JIT) and not the server's, and interleaves the clients so that the runtime's share falls on all of them alike.
 /// </summary>
 internal readonly struct CostMeter
 {

@@ -9,77 +9,70 @@ namespace CommsInvite.Benchmarks;
 /// </summary>
 internal static class PerInviteBenchmark
 {
-    private static readonly bool TraceSlow = Environment.GetEnvironmentVariable("COMMSINVITE_BENCH_TRACE_SLOW") == "1";
+    /// <summary>The JIT counts as settled when it spent at most <see cref="SettledJitShare"/> of this long compiling.</summary>
+    private static readonly TimeSpan SettleWindow = TimeSpan.FromSeconds(2);
+
+    private const double SettledJitShare = 0.01;
 
     public static async Task<PerInviteResult> RunAsync(Harness harness, IReadOnlyList<IInviter> clients, RunSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
         var users = await harness.RegisterUsersAsync(settings.UsersPerCall, "perinvite");
-        var perClient = settings.PerInviteWarmup + settings.PerInviteMeasured;
-        var callsPerClient = (perClient + users.Count - 1) / users.Count;
-        var queues = new Dictionary<IInviter, Queue<InviteTarget>>();
-        foreach (var client in clients)
-        {
-            var calls = await harness.SeedCallsAsync(callsPerClient);
-            var queue = new Queue<InviteTarget>(perClient);
-            for (var i = 0; i < perClient; i++)
-            {
-                queue.Enqueue(InviteTarget.Create(harness.GraphV1, calls[i / users.Count], users[i % users.Count]));
-            }
-
-            queues[client] = queue;
-        }
-
+        var feeds = clients.ToDictionary(c => c, _ => new TargetFeed(harness, users));
         var tallies = clients.ToDictionary(c => c, _ => new ClientTally());
-        var blocks = new List<(int Count, bool Warmup)>();
-        for (var left = settings.PerInviteWarmup; left > 0; left -= settings.BlockSize) blocks.Add((Math.Min(left, settings.BlockSize), true));
-        for (var left = settings.PerInviteMeasured; left > 0; left -= settings.BlockSize) blocks.Add((Math.Min(left, settings.BlockSize), false));
+        var maxWarmup = settings.WarmupUntilJitSettles ? Math.Max(settings.MaxPerInviteWarmup, settings.PerInviteWarmup) : settings.PerInviteWarmup;
+        log($"  {clients.Count} clients x (warm-up of {settings.PerInviteWarmup}{(settings.WarmupUntilJitSettles ? $" to {maxWarmup}, until the JIT settles," : string.Empty)} + {settings.PerInviteMeasured} measured) invites, blocks of {settings.BlockSize}, {users.Count} users per call");
 
-        log($"  {clients.Count} clients x ({settings.PerInviteWarmup} warm-up + {settings.PerInviteMeasured} measured) invites, blocks of {settings.BlockSize}, {callsPerClient} calls and {users.Count} users each");
-        for (var round = 0; round < blocks.Count; round++)
+        // Tiered compilation works in bursts (it waits for a quiet spell before recompiling hot code), so a quiet round
+        // proves little: the JIT counts as settled once a whole window of rounds compiled next to nothing.
+        var round = 0;
+        var warmedUp = 0;
+        var settled = !settings.WarmupUntilJitSettles;
+        var samples = new Queue<(TimeSpan At, TimeSpan Jit)>();
+        var clock = Stopwatch.StartNew();
+        while (warmedUp < maxWarmup)
         {
-            var (count, warmup) = blocks[round];
-            for (var k = 0; k < clients.Count; k++)
+            var count = Math.Min(settings.BlockSize, maxWarmup - warmedUp);
+            await RunRoundAsync(clients, feeds, tallies: null, count, round++, cancellationToken).ConfigureAwait(false);
+            warmedUp += count;
+            samples.Enqueue((clock.Elapsed, System.Runtime.JitInfo.GetCompilationTime()));
+            while (samples.Count > 2 && clock.Elapsed - samples.ElementAt(1).At >= SettleWindow)
             {
-                var client = clients[(round + k) % clients.Count];
-                var queue = queues[client];
-                var tally = tallies[client];
-                var latencies = new double[count];
-                var meter = CostMeter.Start();
-                for (var i = 0; i < count; i++)
-                {
-                    var target = queue.Dequeue();
-                    var started = Stopwatch.GetTimestamp();
-                    var gen2 = GC.CollectionCount(2);
-                    var gen1 = GC.CollectionCount(1);
-                    var pause = GC.GetTotalPauseDuration();
-                    await client.InviteAsync(target, cancellationToken).ConfigureAwait(false);
-                    latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    if (TraceSlow && latencies[i] > 100)
-                    {
-                        log($"    slow {client.Key} invite: {latencies[i]:F0} ms, gen1 +{GC.CollectionCount(1) - gen1}, gen2 +{GC.CollectionCount(2) - gen2}, GC pause +{(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, pool threads {ThreadPool.ThreadCount}, queued {ThreadPool.PendingWorkItemCount}");
-                    }
-                }
+                samples.Dequeue();
+            }
 
-                var (cpu, bytes, _) = meter.Stop();
-                if (!warmup)
-                {
-                    tally.LatenciesMs.AddRange(latencies);
-                    tally.Cpu += cpu;
-                    tally.Bytes += bytes;
-                    tally.Count += count;
-                }
+            var (oldestAt, oldestJit) = samples.Peek();
+            var window = clock.Elapsed - oldestAt;
+            settled = settled || (window >= SettleWindow && (System.Runtime.JitInfo.GetCompilationTime() - oldestJit).TotalMilliseconds <= SettledJitShare * window.TotalMilliseconds);
+            if (warmedUp >= settings.PerInviteWarmup && settled)
+            {
+                break;
             }
         }
+
+        log($"  warm-up: {warmedUp} invites per client{(settings.WarmupUntilJitSettles ? settled ? ", the JIT has settled" : ", stopped at its bound with the JIT still compiling" : string.Empty)}");
+        var jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
+        for (var left = settings.PerInviteMeasured; left > 0; left -= settings.BlockSize)
+        {
+            await RunRoundAsync(clients, feeds, tallies, Math.Min(left, settings.BlockSize), round++, cancellationToken).ConfigureAwait(false);
+        }
+
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore;
 
         var result = new PerInviteResult
         {
-            WarmupPerClient = settings.PerInviteWarmup,
+            WarmupPerClient = warmedUp,
+            JitSettled = settled,
+            JitMethodsWhileMeasuring = jitMethods,
+            JitMillisecondsWhileMeasuring = jitTime.TotalMilliseconds,
             MeasuredPerClient = settings.PerInviteMeasured,
             BlockSize = settings.BlockSize,
             Method = "Sequential invites, one user each, into group calls seeded per client; clients alternate in blocks with a rotating order. " +
+                "Warm-up rounds continue until the JIT spent at most " + (SettledJitShare * 100) + "% of the last " + SettleWindow.TotalSeconds + " s compiling (System.Runtime.JitInfo), so that tiered compilation is not measured. " +
                 "Latency: Stopwatch around each awaited invite. CPU: Environment.CpuUsage.TotalTime delta per block / invites. " +
-                "Allocations: GC.GetTotalAllocatedBytes(precise: true) delta per block / invites. CPU and allocations are process-wide, " +
-                "so they include the in-process emulator's share (the same for every client); '*AboveRaw' subtracts the raw client's figure.",
+                "Allocations: GC.GetTotalAllocatedBytes(precise: true) delta per block / invites. The emulator runs in a child process, so CPU " +
+                "and allocations are the clients' (with the runtime's thread pool and GC); '*AboveRaw' subtracts the raw client's figure.",
         };
         foreach (var client in clients)
         {
@@ -113,6 +106,66 @@ internal static class PerInviteBenchmark
         AddRatio(result, "core", "rawGraphPipeline");
         AddRatio(result, "rawGraphPipeline", "raw");
         return result;
+    }
+
+    /// <summary>One block per client, in an order that rotates with the round; measured when <paramref name="tallies"/> is given.</summary>
+    private static async Task RunRoundAsync(IReadOnlyList<IInviter> clients, Dictionary<IInviter, TargetFeed> feeds, Dictionary<IInviter, ClientTally>? tallies, int count, int round, CancellationToken cancellationToken)
+    {
+        for (var k = 0; k < clients.Count; k++)
+        {
+            var client = clients[(round + k) % clients.Count];
+            var targets = await feeds[client].NextAsync(count).ConfigureAwait(false);
+            var latencies = new double[count];
+            var meter = CostMeter.Start();
+            for (var i = 0; i < count; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await client.InviteAsync(targets[i], cancellationToken).ConfigureAwait(false);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+
+            var (cpu, bytes, _) = meter.Stop();
+            if (tallies is not null)
+            {
+                var tally = tallies[client];
+                tally.LatenciesMs.AddRange(latencies);
+                tally.Cpu += cpu;
+                tally.Bytes += bytes;
+                tally.Count += count;
+            }
+        }
+    }
+
+    /// <summary>A client's invites: its users, one after another, into calls it seeds as it needs them (outside the timed blocks).</summary>
+    private sealed class TargetFeed
+    {
+        private readonly Harness _harness;
+        private readonly IReadOnlyList<string> _users;
+        private string? _call;
+        private int _next;
+
+        public TargetFeed(Harness harness, IReadOnlyList<string> users)
+        {
+            _harness = harness;
+            _users = users;
+        }
+
+        public async Task<InviteTarget[]> NextAsync(int count)
+        {
+            var targets = new InviteTarget[count];
+            for (var i = 0; i < count; i++)
+            {
+                if (_call is null || _next == _users.Count)
+                {
+                    _call = (await _harness.SeedCallsAsync(1).ConfigureAwait(false))[0];
+                    _next = 0;
+                }
+
+                targets[i] = InviteTarget.Create(_harness.GraphV1, _call, _users[_next++]);
+            }
+
+            return targets;
+        }
     }
 
     private static void AddRatio(PerInviteResult result, string numerator, string denominator)

@@ -95,72 +95,83 @@ internal static class Program
         try
         {
             Log($"CommsInvite benchmarks ({report.Mode}); {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}");
-            await using var harness = await Harness.StartAsync();
-            Log($"Emulator on {harness.Server.BaseUri} (answer delay 0)");
-
-            EngineSession? session = null;
-            if (settings.IncludeEngine && (Runs("perinvite") || Runs("wait")))
+            if (Runs("perinvite"))
             {
-                session = EngineSession.Start(harness);
-                Log($"PowerShell engine: imported {ModuleLocator.BuiltManifestPath} and connected");
-            }
-
-            try
-            {
-                if (Runs("perinvite"))
+                await using var remote = await Harness.StartInChildProcessAsync(cancel.Token);
+                Log($"Emulator for the per-invite figures in a child process on {remote.BaseUri} (answer delay 0)");
+                using var perInviteSession = settings.IncludeEngine ? EngineSession.Start(remote) : null;
+                if (perInviteSession is not null)
                 {
-                    Log("1/2. Per-invite cost (core, Graph SDK, bare Graph SDK, raw HttpClient" + (session is null ? ")" : ", PowerShell engine)"));
-                    var clients = new List<IInviter>
-                    {
-                        new CoreInviter(await harness.ConnectCoreAsync()),
-                        new GraphSdkInviter(harness, bareHttpClient: false),
-                        new GraphSdkInviter(harness, bareHttpClient: true),
-                        await RawHttpInviter.CreateAsync(harness, cancel.Token),
-                    };
-                    if (session is not null)
-                    {
-                        clients.Add(new EngineInviter(session));
-                    }
+                    Log($"PowerShell engine: imported {ModuleLocator.BuiltManifestPath} and connected");
+                }
 
-                    if (settings.Diagnose)
-                    {
-                        clients.Add(await RawHttpInviter.CreateAsync(harness, cancel.Token, coreTransport: true));
-                    }
+                Log("1/2. Per-invite cost (core, Graph SDK, bare Graph SDK, raw HttpClient" + (perInviteSession is null ? ")" : ", PowerShell engine)"));
+                var clients = new List<IInviter>
+                {
+                    new CoreInviter(await remote.ConnectCoreAsync()),
+                    new GraphSdkInviter(remote, bareHttpClient: false),
+                    new GraphSdkInviter(remote, bareHttpClient: true),
+                    await RawHttpInviter.CreateAsync(remote, cancel.Token),
+                };
+                if (perInviteSession is not null)
+                {
+                    clients.Add(new EngineInviter(perInviteSession));
+                }
 
-                    if (clientFilter.Count > 0)
-                    {
-                        foreach (var dropped in clients.Where(c => !clientFilter.Contains(c.Key)).ToList())
-                        {
-                            dropped.Dispose();
-                            clients.Remove(dropped);
-                        }
-                    }
+                if (settings.Diagnose)
+                {
+                    clients.Add(await RawHttpInviter.CreateAsync(remote, cancel.Token, coreTransport: true));
+                    clients.Add(new CoreHttpInviter(await remote.ConnectCoreAsync()));
+                }
 
-                    try
+                if (clientFilter.Count > 0)
+                {
+                    foreach (var dropped in clients.Where(c => !clientFilter.Contains(c.Key)).ToList())
                     {
-                        report.PerInvite = await PerInviteBenchmark.RunAsync(harness, clients, settings, Log, cancel.Token);
-                    }
-                    finally
-                    {
-                        foreach (var client in clients) client.Dispose();
+                        dropped.Dispose();
+                        clients.Remove(dropped);
                     }
                 }
 
-                if (Runs("bulk"))
+                try
                 {
-                    Log("3. Bulk invites under throttling (core client)");
-                    report.Bulk = await BulkBenchmark.RunAsync(harness, settings, Log, cancel.Token);
+                    report.PerInvite = await PerInviteBenchmark.RunAsync(remote, clients, settings, Log, cancel.Token);
                 }
-
-                if (Runs("wait"))
+                finally
                 {
-                    Log("4. Waiting for operations to complete");
-                    report.Waiting = await WaitBenchmark.RunAsync(harness, settings, session, Log, cancel.Token);
+                    foreach (var client in clients) client.Dispose();
                 }
             }
-            finally
+
+            if (Runs("bulk") || Runs("wait"))
             {
-                session?.Dispose();
+                await using var harness = await Harness.StartAsync();
+                Log($"Emulator for the bulk and waiting figures in this process on {harness.BaseUri} (answer delay 0)");
+                EngineSession? session = null;
+                if (settings.IncludeEngine && Runs("wait"))
+                {
+                    session = EngineSession.Start(harness);
+                    Log($"PowerShell engine: imported {ModuleLocator.BuiltManifestPath} and connected");
+                }
+
+                try
+                {
+                    if (Runs("bulk"))
+                    {
+                        Log("3. Bulk invites under throttling (core client)");
+                        report.Bulk = await BulkBenchmark.RunAsync(harness, settings, Log, cancel.Token);
+                    }
+
+                    if (Runs("wait"))
+                    {
+                        Log("4. Waiting for operations to complete");
+                        report.Waiting = await WaitBenchmark.RunAsync(harness, settings, session, Log, cancel.Token);
+                    }
+                }
+                finally
+                {
+                    session?.Dispose();
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancel.IsCancellationRequested)

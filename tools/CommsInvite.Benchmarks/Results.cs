@@ -37,6 +37,14 @@ internal sealed record RatioSet(double MedianLatency, double P99Latency, double 
 internal sealed class PerInviteResult
 {
     public required int WarmupPerClient { get; init; }
+
+    /// <summary>False when the warm-up stopped at its bound with the JIT still compiling (figures then include it).</summary>
+    public required bool JitSettled { get; init; }
+
+    /// <summary>Methods the JIT compiled, and its time, while the measured blocks ran (process-wide).</summary>
+    public required long JitMethodsWhileMeasuring { get; init; }
+
+    public required double JitMillisecondsWhileMeasuring { get; init; }
     public required int MeasuredPerClient { get; init; }
     public required int BlockSize { get; init; }
     public required string Method { get; init; }

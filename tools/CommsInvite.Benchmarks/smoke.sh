@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Smoke check for the benchmark program (no xunit): builds it, runs it with --quick against its in-process
-# emulator, and checks that it exits 0 and writes a JSON report with every section. Timing targets are
+# Smoke check for the benchmark program (no xunit): builds it, runs it with --quick against its emulators (a child
+# process for the per-invite figures, in-process for the rest), and checks that it exits 0 and writes a JSON report with every section. Timing targets are
 # printed, never asserted: a noisy CI machine must not fail on speed.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
