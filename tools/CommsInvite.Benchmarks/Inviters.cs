@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
@@ -49,6 +50,20 @@ internal interface IInviter : IDisposable
     string DisplayName { get; }
 
     Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken);
+
+    /// <summary>Sends the invites one after another and returns each one's latency in milliseconds.</summary>
+    async Task<double[]> TimeEachAsync(IReadOnlyList<InviteTarget> targets, CancellationToken cancellationToken)
+    {
+        var latencies = new double[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await InviteAsync(targets[i], cancellationToken).ConfigureAwait(false);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        return latencies;
+    }
 }
 
 /// <summary>CommsInvite's core client: validation, its handler chain over GraphClientFactory (exactly-once retry, Graph.Core's redirect and telemetry handlers, bearer), source-generated JSON.</summary>
@@ -283,20 +298,42 @@ internal sealed class EngineInviter : IInviter
 
     public string DisplayName => "Invoke-CsGraphParticipantInvite (PowerShell 7.6 engine)";
 
-    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken)
-    {
-        var output = await _session.InvokeAsync(ps => ps.AddCommand("Invoke-CsGraphParticipantInvite")
-            .AddParameter("CallId", target.CallId)
-            .AddParameter("UserId", new[] { target.UserId })
-            .AddParameter("ClientContext", target.ClientContext)).ConfigureAwait(false);
-        var id = output.Count == 1 ? output[0].Properties["Id"]?.Value as string : null;
-        return id ?? throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {output.Count} objects, expected one operation.");
-    }
+    public async Task<string> InviteAsync(InviteTarget target, CancellationToken cancellationToken) =>
+        OperationId(await _session.InvokeAsync(ps => Build(ps, target)).ConfigureAwait(false));
+
+    /// <summary>
+    /// Times the whole block on the pipeline thread, one pipeline after another, as a script's lines run in pwsh: the
+    /// benchmark's hand-off to that thread and back is not part of the cmdlet path, so it is not timed.
+    /// </summary>
+    public Task<double[]> TimeEachAsync(IReadOnlyList<InviteTarget> targets, CancellationToken cancellationToken) =>
+        _session.RunOnPipelineThread(() =>
+        {
+            var latencies = new double[targets.Count];
+            for (var i = 0; i < targets.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var started = Stopwatch.GetTimestamp();
+                OperationId(_session.InvokeHere(ps => Build(ps, targets[i]), throwOnError: true));
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+
+            return latencies;
+        });
 
     public void Dispose()
     {
-        // The session is shared with the waiting benchmark and disposed by its owner.
+        // The session belongs to the benchmark's run, which disposes of it.
     }
+
+    private static void Build(System.Management.Automation.PowerShell ps, InviteTarget target) =>
+        ps.AddCommand("Invoke-CsGraphParticipantInvite")
+            .AddParameter("CallId", target.CallId)
+            .AddParameter("UserId", new[] { target.UserId })
+            .AddParameter("ClientContext", target.ClientContext);
+
+    private static string OperationId(IReadOnlyList<PSObject> output) =>
+        (output.Count == 1 ? output[0].Properties["Id"]?.Value as string : null)
+        ?? throw new InvalidOperationException($"Invoke-CsGraphParticipantInvite emitted {output.Count} objects, expected one operation.");
 }
 
 /// <summary>
@@ -363,22 +400,31 @@ internal sealed class EngineSession : IDisposable
 
     /// <summary>Runs one pipeline on the pipeline thread; any error record fails the benchmark (with its id and message).</summary>
     public Task<IReadOnlyList<PSObject>> InvokeAsync(Action<System.Management.Automation.PowerShell> build, bool throwOnError = true) =>
-        RunOnPipelineThread(() =>
+        RunOnPipelineThread(() => InvokeHere(build, throwOnError));
+
+    /// <summary>Runs one pipeline on the calling thread, which must be the pipeline thread (see <see cref="RunOnPipelineThread{T}"/>).</summary>
+    public IReadOnlyList<PSObject> InvokeHere(Action<System.Management.Automation.PowerShell> build, bool throwOnError)
+    {
+        if (Thread.CurrentThread != _thread)
         {
-            using var ps = System.Management.Automation.PowerShell.Create();
-            ps.Runspace = _runspace;
-            build(ps);
-            var output = ps.Invoke();
-            if (throwOnError && ps.Streams.Error.Count > 0)
-            {
-                var error = ps.Streams.Error[0];
-                throw new InvalidOperationException($"PowerShell error {error.FullyQualifiedErrorId}: {error.Exception.Message}");
-            }
+            throw new InvalidOperationException("Pipelines run on the session's pipeline thread only.");
+        }
 
-            return (IReadOnlyList<PSObject>)output;
-        });
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = _runspace;
+        build(ps);
+        var output = ps.Invoke();
+        if (throwOnError && ps.Streams.Error.Count > 0)
+        {
+            var error = ps.Streams.Error[0];
+            throw new InvalidOperationException($"PowerShell error {error.FullyQualifiedErrorId}: {error.Exception.Message}");
+        }
 
-    private Task<T> RunOnPipelineThread<T>(Func<T> function)
+        return output;
+    }
+
+    /// <summary>Runs work on the pipeline thread, where every pipeline of this session runs.</summary>
+    public Task<T> RunOnPipelineThread<T>(Func<T> function)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _work.Add(() =>
