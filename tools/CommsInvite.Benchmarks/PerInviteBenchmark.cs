@@ -63,7 +63,7 @@ internal static class PerInviteBenchmark
         var result = new PerInviteResult
         {
             WarmupPerClient = warmedUp,
-            JitSettled = settled,
+            JitSettled = settings.WarmupUntilJitSettles ? settled : null,
             JitMethodsWhileMeasuring = jitMethods,
             JitMillisecondsWhileMeasuring = jitTime.TotalMilliseconds,
             MeasuredPerClient = settings.PerInviteMeasured,

@@ -76,7 +76,7 @@ internal static class TablePrinter
         if (report.PerInvite is { } perInvite)
         {
             output.WriteLine();
-            output.WriteLine($"Per-invite cost: {perInvite.MeasuredPerClient} invites per client after {perInvite.WarmupPerClient} warm-up ({(perInvite.JitSettled ? "JIT settled" : "JIT NOT settled: figures include compilation")}; {perInvite.JitMethodsWhileMeasuring} methods, {perInvite.JitMillisecondsWhileMeasuring:F0} ms compiled while measuring), alternating blocks of {perInvite.BlockSize}. CPU and bytes are this process's (the emulator runs in a child process); 'above raw' is the client's own extra.");
+            output.WriteLine($"Per-invite cost: {perInvite.MeasuredPerClient} invites per client after {perInvite.WarmupPerClient} warm-up ({perInvite.JitSettled switch { true => "JIT settled", false => "JIT NOT settled: figures include compilation", null => "a fixed warm-up" }}; {perInvite.JitMethodsWhileMeasuring} methods, {perInvite.JitMillisecondsWhileMeasuring:F0} ms compiled while measuring), alternating blocks of {perInvite.BlockSize}. CPU and bytes are this process's (the emulator runs in a child process); 'above raw' is the client's own extra.");
             var rows = perInvite.Clients.Select(c => new[]
             {
                 c.Key,

@@ -38,8 +38,11 @@ internal sealed class PerInviteResult
 {
     public required int WarmupPerClient { get; init; }
 
-    /// <summary>False when the warm-up stopped at its bound with the JIT still compiling (figures then include it).</summary>
-    public required bool JitSettled { get; init; }
+    /// <summary>
+    /// False when the warm-up stopped at its bound with the JIT still compiling (figures then include it); null for a
+    /// fixed warm-up (--quick), which does not wait for the JIT.
+    /// </summary>
+    public required bool? JitSettled { get; init; }
 
     /// <summary>Methods the JIT compiled, and its time, while the measured blocks ran (process-wide).</summary>
     public required long JitMethodsWhileMeasuring { get; init; }
