@@ -36,9 +36,6 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>The in-process emulator, whose state the bulk and waiting benchmarks read directly.</summary>
     public EmulatorServer Server => _server ?? throw new InvalidOperationException("This emulator runs in a child process; its state cannot be read from here.");
 
-    /// <summary>True when the emulator runs in a child process (so this process's CPU and allocations are the clients' own).</summary>
-    public bool InChildProcess => _process is not null;
-
     public EmulatorConnectionInfo Connection { get; }
 
     public string ConnectionFilePath { get; }

@@ -19,14 +19,15 @@ internal static class PerInviteBenchmark
         var users = await harness.RegisterUsersAsync(settings.UsersPerCall, "perinvite");
         var feeds = clients.ToDictionary(c => c, _ => new TargetFeed(harness, users));
         var tallies = clients.ToDictionary(c => c, _ => new ClientTally());
-        var maxWarmup = settings.WarmupUntilJitSettles ? Math.Max(settings.MaxPerInviteWarmup, settings.PerInviteWarmup) : settings.PerInviteWarmup;
-        log($"  {clients.Count} clients x (warm-up of {settings.PerInviteWarmup}{(settings.WarmupUntilJitSettles ? $" to {maxWarmup}, until the JIT settles," : string.Empty)} + {settings.PerInviteMeasured} measured) invites, blocks of {settings.BlockSize}, {users.Count} users per call");
+        var waitForJit = settings.MaxPerInviteWarmup is not null;
+        var maxWarmup = Math.Max(settings.MaxPerInviteWarmup ?? 0, settings.PerInviteWarmup);
+        log($"  {clients.Count} clients x (warm-up of {settings.PerInviteWarmup}{(waitForJit ? $" to {maxWarmup}, until the JIT settles," : string.Empty)} + {settings.PerInviteMeasured} measured) invites, blocks of {settings.BlockSize}, {users.Count} users per call");
 
         // Tiered compilation works in bursts (it waits for a quiet spell before recompiling hot code), so a quiet round
         // proves little: the JIT counts as settled once a whole window of rounds compiled next to nothing.
         var round = 0;
         var warmedUp = 0;
-        var settled = !settings.WarmupUntilJitSettles;
+        var settled = !waitForJit;
         var samples = new Queue<(TimeSpan At, TimeSpan Jit)>();
         var clock = Stopwatch.StartNew();
         while (warmedUp < maxWarmup)
@@ -49,7 +50,7 @@ internal static class PerInviteBenchmark
             }
         }
 
-        log($"  warm-up: {warmedUp} invites per client{(settings.WarmupUntilJitSettles ? settled ? ", the JIT has settled" : ", stopped at its bound with the JIT still compiling" : string.Empty)}");
+        log($"  warm-up: {warmedUp} invites per client{(waitForJit ? settled ? ", the JIT has settled" : ", stopped at its bound with the JIT still compiling" : string.Empty)}");
         var jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
         for (var left = settings.PerInviteMeasured; left > 0; left -= settings.BlockSize)
@@ -63,7 +64,7 @@ internal static class PerInviteBenchmark
         var result = new PerInviteResult
         {
             WarmupPerClient = warmedUp,
-            JitSettled = settings.WarmupUntilJitSettles ? settled : null,
+            JitSettled = waitForJit ? settled : null,
             JitMethodsWhileMeasuring = jitMethods,
             JitMillisecondsWhileMeasuring = jitTime.TotalMilliseconds,
             MeasuredPerClient = settings.PerInviteMeasured,

@@ -5,17 +5,15 @@ internal sealed record RunSettings
 {
     public required bool Quick { get; init; }
     public int UsersPerCall { get; init; }
-    /// <summary>Warm-up invites per client at least (the whole warm-up when <see cref="WarmupUntilJitSettles"/> is off).</summary>
+    /// <summary>Warm-up invites per client at least (the whole warm-up when <see cref="MaxPerInviteWarmup"/> is null).</summary>
     public int PerInviteWarmup { get; init; }
 
     /// <summary>
-    /// Keep warming up, in rounds, until a round compiles almost no methods (at most <see cref="MaxPerInviteWarmup"/>
-    /// invites per client): tiered compilation recompiles hot code for several seconds, and blocks measured before it
-    /// settles measure the JIT rather than the client.
+    /// When set, the warm-up goes on in rounds until the JIT has settled, up to this many invites per client: tiered
+    /// compilation recompiles hot code for several seconds, and blocks measured before it settles measure the JIT
+    /// rather than the client. Null for a fixed warm-up (a smoke run).
     /// </summary>
-    public bool WarmupUntilJitSettles { get; init; }
-
-    public int MaxPerInviteWarmup { get; init; }
+    public int? MaxPerInviteWarmup { get; init; }
     public int PerInviteMeasured { get; init; }
     public int BlockSize { get; init; }
     public int BulkCalls { get; init; }
@@ -35,7 +33,6 @@ internal sealed record RunSettings
         Quick = false,
         UsersPerCall = 25,
         PerInviteWarmup = 300,
-        WarmupUntilJitSettles = true,
         MaxPerInviteWarmup = 12000,
         PerInviteMeasured = 2000,
         BlockSize = 50,
@@ -55,7 +52,6 @@ internal sealed record RunSettings
         Quick = true,
         UsersPerCall = 10,
         PerInviteWarmup = 20,
-        MaxPerInviteWarmup = 20,
         PerInviteMeasured = 40,
         BlockSize = 10,
         BulkCalls = 20,
