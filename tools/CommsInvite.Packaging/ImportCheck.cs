@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using SMA = System.Management.Automation;
 
 namespace CommsInvite.Packaging;
@@ -9,14 +8,7 @@ public static class ImportCheck
 {
     public static int Run(string modulesFolder)
     {
-        var state = InitialSessionState.CreateDefault2();
-        if (OperatingSystem.IsWindows())
-        {
-            state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
-        }
-
-        using var runspace = RunspaceFactory.CreateRunspace(state);
-        runspace.Open();
+        using var runspace = EngineRunspace.Open();
         using var ps = SMA.PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript(

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.IO.Compression;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Security;
 using System.Text;
 using SMA = System.Management.Automation;
@@ -67,14 +66,7 @@ public static class ModulePackager
     /// <summary>Reads the manifest with Test-ModuleManifest in a real engine: what the gallery will see.</summary>
     public static ModulePackageMetadata ReadMetadata(string manifestPath)
     {
-        var state = InitialSessionState.CreateDefault2();
-        if (OperatingSystem.IsWindows())
-        {
-            state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
-        }
-
-        using var runspace = RunspaceFactory.CreateRunspace(state);
-        runspace.Open();
+        using var runspace = EngineRunspace.Open();
         using var ps = SMA.PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddCommand("Test-ModuleManifest").AddParameter("Path", manifestPath).AddParameter("ErrorAction", "Stop");
