@@ -55,7 +55,7 @@ internal static class InviteOutcomes
         ResultInfo = operation.ResultInfo,
         Source = OutcomeSource.Poll,
         Elapsed = elapsed,
-        Error = new CommsInviteException(ErrorIds.CallEnded, FailureCategory.InvalidOperation, message, operation),
+        Error = new CommsInviteException(ErrorIds.CallEnded, FailureCategory.ObjectNotFound, message, operation),
     };
 
     /// <summary>

@@ -7,7 +7,10 @@ using CommsInvite.Core.Models;
 
 namespace CommsInvite.Commands;
 
-/// <summary>Get-CsGraphCall: one call by id (also by property name from any object with CallId or Id), or every call.</summary>
+/// <summary>
+/// Get-CsGraphCall: one call by id (also by property name from any object with CallId or Id), or every call. An id
+/// that names no call is a non-terminating CallNotFound, so `$ids | Get-CsGraphCall` goes on past an ended call.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "CsGraphCall", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Call))]
 public sealed class GetCsGraphCallCommand : GraphSessionCmdlet
@@ -30,11 +33,17 @@ public sealed class GetCsGraphCallCommand : GraphSessionCmdlet
         var apiVersion = GraphApiVersion.Normalize(ApiVersion);
         if (ParameterSetName == ByIdSet)
         {
-            var call = await Connection.Calls.GetCallAsync(CallId!, apiVersion, cancellationToken).ConfigureAwait(false);
-            Session.RememberCall(call.Id);
-            QueueObject(call);
+            // An id that names no call (it ended, or never was) is CallNotFound for this id alone: piped ids go on.
+            await PerRecordAsync(async () =>
+            {
+                var call = await Connection.Calls.GetCallAsync(CallId!, apiVersion, cancellationToken).ConfigureAwait(false);
+                Session.RememberCall(call.Id);
+                QueueObject(call);
+            }).ConfigureAwait(false);
             return;
         }
+
+        // Listing is the whole command's one request: when it fails there is nothing to go on with.
 
         var calls = await Connection.Calls.ListCallsAsync(apiVersion, cancellationToken).ConfigureAwait(false);
         foreach (var call in calls)

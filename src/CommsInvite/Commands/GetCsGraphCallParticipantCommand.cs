@@ -25,13 +25,19 @@ public sealed class GetCsGraphCallParticipantCommand : GraphSessionCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var apiVersion = GraphApiVersion.Normalize(ApiVersion);
-        var roster = await Connection.Calls.ListParticipantsAsync(CallId!, apiVersion, cancellationToken).ConfigureAwait(false);
-        Session.RememberCall(CallId);
-        foreach (var participant in roster)
-        {
-            participant.CallId ??= CallId;
-        }
+        var callId = CallId!;
 
-        QueueObject(roster, enumerateCollection: true);
+        // A call that has ended is CallNotFound for this call alone: the rosters of the other piped calls still come.
+        await PerRecordAsync(async () =>
+        {
+            var roster = await Connection.Calls.ListParticipantsAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
+            Session.RememberCall(callId);
+            foreach (var participant in roster)
+            {
+                participant.CallId ??= callId;
+            }
+
+            QueueObject(roster, enumerateCollection: true);
+        }).ConfigureAwait(false);
     }
 }

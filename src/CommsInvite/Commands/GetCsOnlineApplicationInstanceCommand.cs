@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -63,22 +64,41 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
     {
         if (string.IsNullOrWhiteSpace(Identity))
         {
-            foreach (var instance in await Instances.Store.ListAsync(_query, cancellationToken).ConfigureAwait(false))
+            var instances = await Instances.Store.ListAsync(_query, cancellationToken).ConfigureAwait(false);
+            foreach (var instance in instances)
             {
                 QueueObject(instance);
+            }
+
+            // Each of -Identities that names no instance is its own non-terminating error (unless -Skip or
+            // -ResultSize may have cut it off the page).
+            if (_query.Skip is null && _query.ResultSize is null)
+            {
+                foreach (var missing in _query.Identities.Where(i => !instances.Any(found => Names(found, i))))
+                {
+                    QueueError(ApplicationInstanceService.NotFound(missing, Instances.Store.Name));
+                }
             }
 
             return;
         }
 
+        // An identity that names no instance is ApplicationInstanceNotFound for this record alone: piped ones go on.
         var identity = ProvisioningInput.RequireIdentity(Identity);
-        var found = await Instances.Store.TryGetAsync(identity, cancellationToken).ConfigureAwait(false);
-        if (found is null)
+        await PerRecordAsync(async () =>
         {
-            QueueError(ApplicationInstanceService.NotFound(identity, Instances.Store.Name));
-            return;
-        }
+            var found = await Instances.Store.TryGetAsync(identity, cancellationToken).ConfigureAwait(false);
+            if (found is null)
+            {
+                QueueError(ApplicationInstanceService.NotFound(identity, Instances.Store.Name));
+                return;
+            }
 
-        QueueObject(found);
+            QueueObject(found);
+        }).ConfigureAwait(false);
     }
+
+    private static bool Names(ApplicationInstance instance, string identity) =>
+        string.Equals(instance.ObjectId, identity, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(instance.UserPrincipalName, identity, StringComparison.OrdinalIgnoreCase);
 }

@@ -149,7 +149,9 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
         return Task.CompletedTask;
     }
 
-    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    // A name that names nothing (an -AssignedPstnTargetId no account has: UserNotFound; a -TelephoneNumber the tenant
+    // does not hold: NumberNotFound) is a non-terminating error, as Get-Item gives for a path that does not exist.
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken) => PerRecordAsync(async () =>
     {
         if (_targetIdentity is not null)
         {
@@ -159,11 +161,21 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
                 : (await ResolveAccountAsync(_targetIdentity, cancellationToken).ConfigureAwait(false)).Id;
         }
 
-        foreach (var number in await Connection.Numbers.ListAsync(_query, cancellationToken).ConfigureAwait(false))
+        var numbers = await Connection.Numbers.ListAsync(_query, cancellationToken).ConfigureAwait(false);
+        foreach (var number in numbers)
         {
             QueueObject(number);
         }
-    }
+
+        // Nothing listed for one exact number: other filters may simply exclude it, so only a number the tenant does
+        // not hold at all is an error (one more read, made only in this case).
+        if (numbers.Count == 0 && _query.TelephoneNumber is { } exact
+            && await Connection.Numbers.GetAsync(exact, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
+                $"{exact} is not one of the tenant's telephone numbers.", exact);
+        }
+    });
 
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
 

@@ -160,9 +160,10 @@ public sealed class InvokeCsGraphParticipantInviteCommand : InviteWaitingCmdlet
             {
                 operation = await Connection.Calls.InviteAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (CommsInviteException ex) when (requests.Count > 1 && ex is not CommsValidationException)
+            catch (CommsInviteException ex) when (ex is not CommsValidationException)
             {
-                // One call's failure (it ended, 8522) must not cost the other calls their invites.
+                // A call's failure (it ended: CallNotFound) is that call's non-terminating error; the other calls still
+                // get their invites, and a lone call's failure obeys -ErrorAction like any record's.
                 QueueError(ex);
                 continue;
             }

@@ -128,39 +128,35 @@ public sealed class NewCsGraphCallCommand : GraphSessionCmdlet
             return;
         }
 
-        var call = await Connection.Calls.CreateCallAsync(request, cancellationToken).ConfigureAwait(false);
-        Session.RememberCall(call.Id);
-        QueueVerbose($"Created call {call.Id} ({call.State}).");
-        if (meeting is not null && !NoWait && call.Id is not null)
+        // The service's refusal of this call (a meeting it cannot join: MeetingJoinFailed; a source instance it does not
+        // know) is this record's error: the other piped joins still go ahead.
+        await PerRecordAsync(async () =>
         {
-            try
+            var call = await Connection.Calls.CreateCallAsync(request, cancellationToken).ConfigureAwait(false);
+            Session.RememberCall(call.Id);
+            QueueVerbose($"Created call {call.Id} ({call.State}).");
+            if (meeting is not null && !NoWait && call.Id is not null)
             {
                 call = await Connection.Calls.WaitUntilEstablishedAsync(call.Id, JoinTimeout, JoinPollInterval, request.ApiVersion, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CommsInviteException ex) when (ex.ErrorId == CallErrorIds.MeetingJoinFailed)
-            {
-                // This join failed; other piped joins may still succeed.
-                QueueError(ex);
-                return;
+
+                if (string.Equals(call.State, "establishing", StringComparison.OrdinalIgnoreCase))
+                {
+                    QueueWarning($"Call {call.Id} is still establishing after {JoinTimeout.TotalSeconds:0} s: the bot may be waiting in the meeting's lobby for someone to admit it.");
+                }
+                else
+                {
+                    QueueVerbose($"Call {call.Id} joined the meeting ({call.State}).");
+                }
             }
 
-            if (string.Equals(call.State, "establishing", StringComparison.OrdinalIgnoreCase))
+            // The service echoes the passcode in meetingInfo; output objects end up in transcripts and exports, so the
+            // passcode stays with the caller who typed it.
+            if (call.MeetingInfo is not null)
             {
-                QueueWarning($"Call {call.Id} is still establishing after {JoinTimeout.TotalSeconds:0} s: the bot may be waiting in the meeting's lobby for someone to admit it.");
+                call.MeetingInfo.Passcode = null;
             }
-            else
-            {
-                QueueVerbose($"Call {call.Id} joined the meeting ({call.State}).");
-            }
-        }
 
-        // The service echoes the passcode in meetingInfo; output objects end up in transcripts and exports, so the
-        // passcode stays with the caller who typed it.
-        if (call.MeetingInfo is not null)
-        {
-            call.MeetingInfo.Passcode = null;
-        }
-
-        QueueObject(call);
+            QueueObject(call);
+        }).ConfigureAwait(false);
     }
 }

@@ -59,6 +59,25 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     protected void QueueError(CommsInviteException exception) => QueueError(ErrorRecords.From(exception));
 
+    /// <summary>
+    /// Runs one pipeline record's work. A failure that concerns this record alone (an id that names nothing, a call
+    /// that has ended, a number not in the tenant, a refusal by the service) is written as this record's
+    /// non-terminating error with its stable id, and the pipeline goes on with the next record, as Get-Item does for
+    /// a path that does not exist. Bad input (a <see cref="CommsValidationException"/>) and a stopped pipeline still
+    /// end the command: PowerShell's rule is that an error is terminating only when nothing can go on.
+    /// </summary>
+    protected async Task PerRecordAsync(Func<Task> work)
+    {
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (CommsInviteException ex) when (ex is not CommsValidationException)
+        {
+            QueueError(ex);
+        }
+    }
+
     protected void QueueVerbose(string message) => Enqueue(() => WriteVerbose(message));
 
     protected void QueueDebug(string message) => Enqueue(() => WriteDebug(message));

@@ -84,7 +84,7 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
                 outcome),
             _ => new CommsInviteException(
                 ErrorIds.CallEnded,
-                FailureCategory.InvalidOperation,
+                FailureCategory.ObjectNotFound,
                 $"Call {outcome.CallId} ended before invite operation {outcome.OperationId} finished.",
                 outcome),
         };

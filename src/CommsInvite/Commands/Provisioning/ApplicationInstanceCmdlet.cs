@@ -72,19 +72,6 @@ public abstract class ApplicationInstanceCmdlet : AsyncCmdlet
 
     protected override void OnBlockFinished() => _logScope.Dispose();
 
-    /// <summary>A service failure is this record's error; the pipeline goes on with the next one.</summary>
-    protected async System.Threading.Tasks.Task PerRecordAsync(Func<System.Threading.Tasks.Task> work)
-    {
-        try
-        {
-            await work().ConfigureAwait(false);
-        }
-        catch (CommsInviteException ex) when (ex is not CommsValidationException)
-        {
-            QueueError(ex);
-        }
-    }
-
     private protected static ProgressRecord SyncProgressRecord(SyncProgress progress, bool completed = false)
     {
         var percent = progress.Timeout <= TimeSpan.Zero ? 0 : (int)Math.Min(99, 100 * progress.Elapsed.TotalMilliseconds / progress.Timeout.TotalMilliseconds);

@@ -1,8 +1,6 @@
-using System;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
-using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;
 
 namespace CommsInvite.Commands;
@@ -28,17 +26,4 @@ public abstract class ProvisioningCmdlet : GraphSessionCmdlet
         PhoneNumber = ProvisioningInput.PlainPhoneNumber(phoneNumber),
         Synced = synced,
     };
-
-    /// <summary>Runs one pipeline record's work; a service failure is that record's error, not the pipeline's end.</summary>
-    protected async Task PerRecordAsync(Func<Task> work)
-    {
-        try
-        {
-            await work().ConfigureAwait(false);
-        }
-        catch (CommsInviteException ex) when (ex is not CommsValidationException)
-        {
-            QueueError(ex);
-        }
-    }
 }
