@@ -222,7 +222,7 @@ public sealed class InvitePipelineTests
     }
 
     [Fact]
-    public void UnknownCall_GivesCallNotFound()
+    public void UnknownCall_GivesANonTerminatingCallNotFound()
     {
         using var session = _emulator.ConnectedSession();
 
@@ -236,6 +236,9 @@ public sealed class InvitePipelineTests
             Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Contains("8522", error.ErrorDetails?.Message ?? error.Exception.Message);
             Assert.Contains("request-id", error.ErrorDetails?.Message ?? error.Exception.Message);
+
+            // A call that names nothing is that record's error, not the command's end (PowerShell's convention).
+            Assert.Null(result.Terminating);
         }
     }
 
