@@ -149,16 +149,27 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
         return Task.CompletedTask;
     }
 
-    // A name that names nothing (an -AssignedPstnTargetId no account has: UserNotFound; a -TelephoneNumber the tenant
-    // does not hold: NumberNotFound) is a non-terminating error, as Get-Item gives for a path that does not exist.
-    protected override Task ProcessRecordAsync(CancellationToken cancellationToken) => PerRecordAsync(async () =>
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        if (_targetIdentity is not null)
+        // A value that names nothing (an -AssignedPstnTargetId no account has: UserNotFound; a -TelephoneNumber the
+        // tenant does not hold: NumberNotFound) is a non-terminating error, as Get-Item gives for a missing path. A
+        // failing list request is terminating: this command has nothing else to go on with.
+        if (_targetIdentity is not null && !InputRules.IsGuid(_targetIdentity))
         {
             // MicrosoftTeams takes a UPN here too; Graph filters on the object id.
-            _query.AssignmentTargetId = InputRules.IsGuid(_targetIdentity)
-                ? _targetIdentity
-                : (await ResolveAccountAsync(_targetIdentity, cancellationToken).ConfigureAwait(false)).Id;
+            try
+            {
+                _query.AssignmentTargetId = (await ResolveAccountAsync(_targetIdentity, cancellationToken).ConfigureAwait(false)).Id;
+            }
+            catch (CommsInviteException ex) when (ex.Category == FailureCategory.ObjectNotFound)
+            {
+                QueueError(ex);
+                return;
+            }
+        }
+        else
+        {
+            _query.AssignmentTargetId = _targetIdentity;
         }
 
         var numbers = await Connection.Numbers.ListAsync(_query, cancellationToken).ConfigureAwait(false);
@@ -172,10 +183,10 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
         if (numbers.Count == 0 && _query.TelephoneNumber is { } exact
             && await Connection.Numbers.GetAsync(exact, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
-                $"{exact} is not one of the tenant's telephone numbers.", exact);
+            QueueError(new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
+                $"{exact} is not one of the tenant's telephone numbers.", exact));
         }
-    });
+    }
 
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
 
