@@ -29,9 +29,17 @@ internal sealed class CloudEndpoints
         AuthorityHost = authorityHost ?? throw new ArgumentNullException(nameof(authorityHost));
         GraphEndpoint = graphEndpoint ?? throw new ArgumentNullException(nameof(graphEndpoint));
         GraphResource = graphResource ?? throw new ArgumentNullException(nameof(graphResource));
+        ApiCloud = environment == CloudEnvironment.Emulator ? CloudEnvironment.Global : environment;
     }
 
     public CloudEnvironment Environment { get; }
+
+    /// <summary>
+    /// The cloud whose set of Graph APIs this target offers, which decides what may be asked of it
+    /// (<see cref="GraphApiAvailability"/>): a public cloud's own; for the emulator Global, the service it imitates,
+    /// unless its connection file says it stands in for a national cloud ("cloud").
+    /// </summary>
+    public CloudEnvironment ApiCloud { get; private set; }
 
     /// <summary>The login host, e.g. https://login.microsoftonline.com/ (tenant appended by the caller).</summary>
     public Uri AuthorityHost { get; }
@@ -107,6 +115,7 @@ internal sealed class CloudEndpoints
             EnsureTrailingSlash(connection.GraphEndpoint),
             "https://graph.microsoft.com")
         {
+            ApiCloud = connection.Cloud,
             PinnedCertificateThumbprint = connection.CertificateThumbprint,
             ManagedIdentityEndpoint = connection.ManagedIdentityEndpoint,
             ManagedIdentityHeader = connection.ManagedIdentityHeader,

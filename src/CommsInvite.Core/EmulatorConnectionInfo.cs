@@ -28,6 +28,12 @@ internal sealed class EmulatorConnectionInfo
     [JsonPropertyName("notificationIssuer")] public string? NotificationIssuer { get; set; }
     [JsonPropertyName("adminEndpoint")] public Uri? AdminEndpoint { get; set; }
 
+    /// <summary>
+    /// The public cloud whose Graph APIs the emulator stands in for ("cloud": Global, USGov, USGovDoD or China;
+    /// Global when absent), so a script can be tried offline against what a national cloud does not offer.
+    /// </summary>
+    [JsonIgnore] public CloudEnvironment Cloud { get; set; } = CloudEnvironment.Global;
+
     /// <summary>Where it was read from (not in the file).</summary>
     [JsonIgnore] public string? SourcePath { get; set; }
 
@@ -89,8 +95,27 @@ internal sealed class EmulatorConnectionInfo
             NotificationOpenIdConfiguration = OptionalHttpsUri(raw.NotificationOpenIdConfiguration, "notificationOpenIdConfiguration", where, path),
             NotificationIssuer = raw.NotificationIssuer,
             AdminEndpoint = OptionalHttpsUri(raw.AdminEndpoint, "adminEndpoint", where, path),
+            Cloud = ParseCloud(raw.Cloud, where, path),
         };
         return info;
+    }
+
+    private static CloudEnvironment ParseCloud(string? value, string where, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return CloudEnvironment.Global;
+        }
+
+        foreach (var cloud in new[] { CloudEnvironment.Global, CloudEnvironment.USGov, CloudEnvironment.USGovDoD, CloudEnvironment.China })
+        {
+            if (string.Equals(cloud.ToString(), value!.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return cloud;
+            }
+        }
+
+        throw Invalid(path, $"{where} has 'cloud' '{value}': use Global, USGov, USGovDoD or China.");
     }
 
     private static Uri RequireHttpsUri(string? value, string name, string where, string? path) =>
@@ -160,5 +185,6 @@ internal sealed class EmulatorConnectionInfo
         public string? NotificationOpenIdConfiguration { get; set; }
         public string? NotificationIssuer { get; set; }
         public string? AdminEndpoint { get; set; }
+        public string? Cloud { get; set; }
     }
 }

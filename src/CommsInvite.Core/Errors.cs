@@ -39,6 +39,9 @@ internal static class ErrorIds
     public const string InvalidArgument = "InvalidArgument";
     public const string InvalidUri = "InvalidUri";
     public const string NotConnected = "NotConnected";
+
+    /// <summary>The connection's cloud has no such Graph API (Graph documents it for the global service only); nothing was sent.</summary>
+    public const string NotAvailableInCloud = "NotAvailableInCloud";
     public const string CallNotFound = "CallNotFound";
     public const string GraphRequestFailed = "GraphRequestFailed";
     public const string Throttled = "Throttled";

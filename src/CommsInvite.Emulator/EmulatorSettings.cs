@@ -8,6 +8,7 @@ public sealed class EmulatorSettings
     private long _numberOperationDelayTicks;
     private long _tokenLifetimeTicks;
     private double _throttleRatePerSecond;
+    private int _numberPageSizeLimit = MaxNumberPageSize;
     private volatile string[] _trustedCallbackThumbprints = Array.Empty<string>();
 
     internal EmulatorSettings(EmulatorOptions options)
@@ -41,6 +42,19 @@ public sealed class EmulatorSettings
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _tokenLifetimeTicks));
         set => Interlocked.Exchange(ref _tokenLifetimeTicks, Math.Max(TimeSpan.TicksPerSecond, value.Ticks));
+    }
+
+    /// <summary>The largest page of numberAssignments Graph documents (and the default limit).</summary>
+    public const int MaxNumberPageSize = 1000;
+
+    /// <summary>
+    /// The most numbers one numberAssignments page holds, whatever $top asks (1..1000; Graph's is 1000). Lowering it
+    /// makes a client meet pages shorter than its $top, which a service is free to send.
+    /// </summary>
+    public int NumberPageSizeLimit
+    {
+        get => Volatile.Read(ref _numberPageSizeLimit);
+        set => Volatile.Write(ref _numberPageSizeLimit, Math.Clamp(value, 1, MaxNumberPageSize));
     }
 
     /// <summary>Invite POSTs allowed per second (token bucket, burst = one second's worth); 0 = unlimited.</summary>

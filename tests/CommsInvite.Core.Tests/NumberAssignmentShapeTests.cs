@@ -10,8 +10,8 @@ public sealed class NumberAssignmentShapeTests
     private const string GraphJson = """
         {"telephoneNumber":"+12065551000","operatorId":"83d289bc-a4d3-41e6-8a3f-cff260a3f091","numberType":"directRouting",
          "activationState":"activated","assignmentTargetId":"2713551e-ed63-415d-9175-fc4ff825a0be","assignmentCategory":"primary",
-         "assignmentStatus":"userAssigned","cityCode":"Omaha","isoCountryCode":"US","locationId":null,"networkSiteId":null,
-         "portInStatus":"completed","reverseNumberLookup":["skipInternalVoip"],"supportedCustomerActions":["update"]}
+         "assignmentStatus":"userAssigned","city":"Omaha","isoCountryCode":"US","locationId":null,"networkSiteId":null,
+         "portInStatus":"completed","reverseNumberLookupOptions":["skipInternalVoip"],"supportedCustomerActions":["locationUpdate","release"]}
         """;
 
     [Fact]

@@ -119,13 +119,25 @@ public sealed class NumberAssignmentRuleTests : IAsyncLifetime
         var (_, range) = await Send(HttpMethod.Get, $"{Numbers}?$filter=" + Uri.EscapeDataString("telephoneNumber gt '+13125551140' and telephoneNumber lt '+13125551144'"));
         Assert.Equal(3, range!["value"]!.AsArray().Count);
 
-        var (_, firstPage) = await Send(HttpMethod.Get, $"{Numbers}?$filter=" + Uri.EscapeDataString("startswith(telephoneNumber,'+1312')") + "&$top=1000&$skip=10");
-        Assert.Equal(CommsInvite.Emulator.Provisioning.ProvisioningEndpoints.NumberPageSize, firstPage!["value"]!.AsArray().Count);
+        // $top is the page size: 140 numbers after $skip=10 come as 100, then 40 through @odata.nextLink.
+        var (_, firstPage) = await Send(HttpMethod.Get, $"{Numbers}?$filter=" + Uri.EscapeDataString("startswith(telephoneNumber,'+1312')") + "&$top=100&$skip=10");
+        Assert.Equal(100, firstPage!["value"]!.AsArray().Count);
         Assert.Equal("+13125551010", firstPage["value"]![0]!["telephoneNumber"]!.GetValue<string>());
         var next = new Uri(firstPage["@odata.nextLink"]!.GetValue<string>());
+        Assert.Equal(_emulator.BaseUri.Authority, next.Authority);
         var (_, secondPage) = await Send(HttpMethod.Get, next.PathAndQuery);
-        Assert.Equal(140 - CommsInvite.Emulator.Provisioning.ProvisioningEndpoints.NumberPageSize, secondPage!["value"]!.AsArray().Count);
+        Assert.Equal(40, secondPage!["value"]!.AsArray().Count);
+        Assert.Equal("+13125551110", secondPage["value"]![0]!["telephoneNumber"]!.GetValue<string>());
         Assert.Null(secondPage["@odata.nextLink"]);
+
+        // Without $top a page holds Graph's default of 500; the emulator's page size limit makes pages shorter than $top.
+        var (_, whole) = await Send(HttpMethod.Get, $"{Numbers}?$filter=" + Uri.EscapeDataString("startswith(telephoneNumber,'+1312')"));
+        Assert.Equal(150, whole!["value"]!.AsArray().Count);
+        Assert.Null(whole["@odata.nextLink"]);
+        _emulator.State.Settings.NumberPageSizeLimit = 60;
+        var (_, limited) = await Send(HttpMethod.Get, $"{Numbers}?$filter=" + Uri.EscapeDataString("startswith(telephoneNumber,'+1312')") + "&$top=100");
+        Assert.Equal(60, limited!["value"]!.AsArray().Count);
+        Assert.Contains("$skip=60", Uri.UnescapeDataString(limited["@odata.nextLink"]!.GetValue<string>()));
 
         var (badSkip, _) = await Send(HttpMethod.Get, $"{Numbers}?$skip=-1");
         Assert.Equal(HttpStatusCode.BadRequest, badSkip.StatusCode);

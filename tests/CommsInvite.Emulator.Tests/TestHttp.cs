@@ -11,19 +11,19 @@ internal static class TestHttp
 {
     public static HttpClient PinnedClient(EmulatorServer emulator) => PinnedClient(emulator.BaseUri, emulator.Connection.CertificateThumbprint);
 
-    public static HttpClient PinnedClient(Uri baseUri, string thumbprint)
+    public static HttpClient PinnedClient(Uri baseUri, string thumbprint) =>
+        new(PinnedHandler(thumbprint)) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>A transport that trusts only the certificate with this SHA-1 thumbprint.</summary>
+    public static SocketsHttpHandler PinnedHandler(string thumbprint) => new()
     {
-        var handler = new SocketsHttpHandler
+        SslOptions = new SslClientAuthenticationOptions
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && string.Equals(
-                        certificate.GetCertHashString(HashAlgorithmName.SHA1), thumbprint, StringComparison.OrdinalIgnoreCase),
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(20) };
-    }
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && string.Equals(
+                    certificate.GetCertHashString(HashAlgorithmName.SHA1), thumbprint, StringComparison.OrdinalIgnoreCase),
+        },
+    };
 
     public static async Task<string> GetTokenAsync(HttpClient http, EmulatorServer emulator, string? clientId = null, string? secret = null)
     {

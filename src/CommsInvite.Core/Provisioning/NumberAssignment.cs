@@ -41,7 +41,7 @@ public sealed class NumberAssignment
     /// <summary>Graph does not report capabilities; empty unless a backend that knows them filled it.</summary>
     [JsonIgnore] public string[] Capability { get; set; } = Array.Empty<string>();
 
-    /// <summary>MicrosoftTeams' name for Graph's cityCode.</summary>
+    /// <summary>MicrosoftTeams' name for Graph's city.</summary>
     [JsonIgnore] public string? City => CityCode;
 
     [JsonIgnore] public string? CivicAddressId { get; set; }
@@ -74,8 +74,8 @@ public sealed class NumberAssignment
     [JsonIgnore]
     public string? NumberSource => _numberType is null ? null : string.Equals(_numberType, "DirectRouting", StringComparison.Ordinal) ? "OnPremises" : "Online";
 
-    /// <summary>In MicrosoftTeams' spelling, e.g. SkipInternalVoip.</summary>
-    [JsonPropertyName("reverseNumberLookup")]
+    /// <summary>Graph v1.0's reverseNumberLookupOptions, in MicrosoftTeams' spelling, e.g. SkipInternalVoip.</summary>
+    [JsonPropertyName("reverseNumberLookupOptions")]
     public IList<string>? ReverseNumberLookup { get => _reverseNumberLookup; set => _reverseNumberLookup = value?.Select(v => TeamsSpelling.Pascal(v) ?? string.Empty).ToList(); }
 
     [JsonIgnore] public string[] Tag { get; set; } = Array.Empty<string>();
@@ -92,7 +92,8 @@ public sealed class NumberAssignment
 
     [JsonPropertyName("assignmentStatus")] public string? AssignmentStatus { get; set; }
 
-    [JsonPropertyName("cityCode")] public string? CityCode { get; set; }
+    /// <summary>Graph v1.0's city (the property keeps the name it had when Graph called it cityCode).</summary>
+    [JsonPropertyName("city")] public string? CityCode { get; set; }
 
     [JsonPropertyName("portInStatus")] public string? PortInStatus { get; set; }
 

@@ -28,6 +28,13 @@ internal sealed class NumberAssignmentClient
         _connection = connection;
     }
 
+    /// <summary>
+    /// NotAvailableInCloud, before any request, when the connection's cloud has no telephone number management
+    /// (Graph documents it for the global service only); <paramref name="microsoftTeamsCommand"/> is named as the way there.
+    /// </summary>
+    public void EnsureAvailable(string microsoftTeamsCommand) =>
+        GraphApiAvailability.EnsureAvailable(_connection.Endpoints, GraphApi.TelephoneNumberManagement, microsoftTeamsCommand);
+
     /// <summary>How long assign/unassign wait for their long-running operation.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -56,12 +63,14 @@ internal sealed class NumberAssignmentClient
 
     /// <summary>
     /// The tenant's numbers that match <paramref name="query"/>, sorted by number, skipping <see cref="NumberAssignmentQuery.Skip"/>
-    /// and returning at most <see cref="NumberAssignmentQuery.Top"/> (500 by default, as MicrosoftTeams does). Pages are
-    /// followed through @odata.nextLink. Every filter is applied again here, so a service that ignores one of them
+    /// and returning at most <see cref="NumberAssignmentQuery.Top"/> (500 by default): MicrosoftTeams' meaning, a count
+    /// over the whole list. Graph's $top is a page size, and a page may hold fewer, so pages are followed through
+    /// @odata.nextLink and the count is capped here. Every filter is applied again here, so a service that ignores one of them
     /// cannot make a caller act on the wrong number.
     /// </summary>
     public async Task<IReadOnlyList<NumberAssignment>> ListAsync(NumberAssignmentQuery? query = null, CancellationToken cancellationToken = default)
     {
+        EnsureAvailable("Get-CsPhoneNumberAssignment");
         query ??= new NumberAssignmentQuery();
         var filter = NumberFilter.From(query);
         var top = query.Top ?? NumberAssignmentQuery.DefaultTop;
@@ -113,6 +122,7 @@ internal sealed class NumberAssignmentClient
     /// </summary>
     public async Task<NumberAssignmentResult> UpdateAsync(NumberUpdateRequest request, CancellationToken cancellationToken = default)
     {
+        EnsureAvailable("Set-CsPhoneNumberAssignment");
         if (request is null)
         {
             throw new ArgumentNullException(nameof(request));
@@ -182,6 +192,7 @@ internal sealed class NumberAssignmentClient
     /// </summary>
     public async Task<NumberAssignmentResult> AssignAsync(NumberAssignRequest request, CancellationToken cancellationToken = default)
     {
+        EnsureAvailable("Set-CsPhoneNumberAssignment");
         if (request is null)
         {
             throw new ArgumentNullException(nameof(request));
@@ -233,6 +244,7 @@ internal sealed class NumberAssignmentClient
     /// <summary>Removes a number's assignment and waits; an unassigned number is no change.</summary>
     public async Task<NumberAssignmentResult> UnassignAsync(string telephoneNumber, string? numberType = null, CancellationToken cancellationToken = default)
     {
+        EnsureAvailable("Remove-CsPhoneNumberAssignment");
         var number = InputRules.RequirePhoneNumber(telephoneNumber, "TelephoneNumber");
         var current = await GetAsync(number, cancellationToken).ConfigureAwait(false) ?? throw NotFound(number, null);
         if (!current.IsAssigned)

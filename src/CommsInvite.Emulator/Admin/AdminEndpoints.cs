@@ -146,6 +146,12 @@ internal static class AdminEndpoints
         if (Number("numberOperationDelayMs") is { } numberOp) settings.NumberOperationDelay = TimeSpan.FromMilliseconds(numberOp);
         if (Number("tokenLifetimeSeconds") is { } lifetime) settings.TokenLifetime = TimeSpan.FromSeconds(lifetime);
         if (Number("throttleRatePerSecond") is { } rate) settings.ThrottleRatePerSecond = rate;
+        if (body.Get("numberPageSizeLimit") is { } pageNode)
+        {
+            if (pageNode.GetValueKind() != JsonValueKind.Number || pageNode.GetValue<double>() is var limit && (limit < 1 || limit > EmulatorSettings.MaxNumberPageSize || limit != Math.Floor(limit)))
+                return Problem($"numberPageSizeLimit must be a whole number from 1 to {EmulatorSettings.MaxNumberPageSize}.");
+            settings.NumberPageSizeLimit = (int)pageNode.GetValue<double>();
+        }
         if (body.Get("trustedCallbackThumbprints") is JsonArray thumbprints)
             settings.TrustedCallbackThumbprints = thumbprints.Select(n => n?.GetValue<string>()).OfType<string>().ToArray();
         return HttpJson.Json(SettingsJson(settings));
@@ -158,6 +164,7 @@ internal static class AdminEndpoints
         ["numberOperationDelayMs"] = s.NumberOperationDelay.TotalMilliseconds,
         ["tokenLifetimeSeconds"] = s.TokenLifetime.TotalSeconds,
         ["throttleRatePerSecond"] = s.ThrottleRatePerSecond,
+        ["numberPageSizeLimit"] = s.NumberPageSizeLimit,
         ["trustedCallbackThumbprints"] = new JsonArray(s.TrustedCallbackThumbprints.Select(t => (JsonNode?)t).ToArray()),
     };
 

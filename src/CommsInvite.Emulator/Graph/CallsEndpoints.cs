@@ -33,11 +33,14 @@ internal static partial class CallsEndpoints
         graph.MapGet("/communications/calls/{callId}/participants/{participantId}", (string callId, string participantId, HttpContext http) => GetParticipant(context, http, callId, participantId)).RequireCallsRoles(AnyCallsRole);
         graph.MapDelete("/communications/calls/{callId}/participants/{participantId}", (string callId, string participantId, HttpContext http) => DeleteParticipant(context, http, callId, participantId)).RequireCallsRoles(AnyCallsRole);
         graph.MapPost("/communications/calls/{callId}/participants/invite", (string callId, HttpContext http) => InviteAsync(context, version, http, callId, viaAppAlias: false)).RequireCallsRoles(InviteRoles);
+        // The action's fully-qualified name, which Graph accepts beside the short one.
+        graph.MapPost("/communications/calls/{callId}/participants/microsoft.graph.invite", (string callId, HttpContext http) => InviteAsync(context, version, http, callId, viaAppAlias: false)).RequireCallsRoles(InviteRoles);
         graph.MapGet("/communications/calls/{callId}/operations/{operationId}", (string callId, string operationId, HttpContext http) => GetOperation(context, http, callId, operationId)).RequireCallsRoles(AnyCallsRole);
         if (version == "beta")
         {
             // The deprecated /app alias (seeds: "POST /app/calls/{id}/participants/invite").
             graph.MapPost("/app/calls/{callId}/participants/invite", (string callId, HttpContext http) => InviteAsync(context, version, http, callId, viaAppAlias: true)).RequireCallsRoles(InviteRoles);
+            graph.MapPost("/app/calls/{callId}/participants/microsoft.graph.invite", (string callId, HttpContext http) => InviteAsync(context, version, http, callId, viaAppAlias: true)).RequireCallsRoles(InviteRoles);
             graph.MapGet("/app/calls/{callId}", (string callId, HttpContext http) => GetCall(context, http, callId)).RequireCallsRoles(AnyCallsRole);
             graph.MapGet("/app/calls/{callId}/participants", (string callId, HttpContext http) => ListParticipants(context, version, http, callId)).RequireCallsRoles(AnyCallsRole);
         }

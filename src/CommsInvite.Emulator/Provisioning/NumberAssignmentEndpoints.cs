@@ -13,8 +13,11 @@ namespace CommsInvite.Emulator.Provisioning;
 /// <summary>Graph v1.0 telephoneNumberManagement: numberAssignments (list, assignNumber, unassignNumber, updateNumber) and operations.</summary>
 internal static partial class ProvisioningEndpoints
 {
-    /// <summary>Numbers per page of the list; longer lists continue through @odata.nextLink.</summary>
-    internal const int NumberPageSize = 100;
+    /// <summary>Numbers per page when the request has no $top (Graph documents 500).</summary>
+    internal const int DefaultNumberPageSize = 500;
+
+    /// <summary>The namespace Graph's SDKs put before the action names (they post to the fully-qualified form).</summary>
+    private const string ActionNamespace = "microsoft.graph.teamsAdministration.";
 
     private static readonly string[] EqualsFilterProperties =
         { "telephoneNumber", "numberType", "assignmentStatus", "assignmentTargetId", "assignmentCategory", "isoCountryCode", "activationState", "locationId", "networkSiteId" };
@@ -27,30 +30,72 @@ internal static partial class ProvisioningEndpoints
 
     private static void MapNumbers(RouteGroupBuilder graph, string version, EmulatorContext context)
     {
+        const string assignments = NumbersPath + "/numberAssignments/";
         graph.MapGet(NumbersPath + "/numberAssignments", (HttpContext http) => ListNumbers(context, version, http)).RequireRoles(ReadNumberRoles);
-        graph.MapPost(NumbersPath + "/numberAssignments/assignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: true)).RequireRoles(WriteNumberRoles);
-        graph.MapPost(NumbersPath + "/numberAssignments/unassignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: false)).RequireRoles(WriteNumberRoles);
-        graph.MapPost(NumbersPath + "/numberAssignments/updateNumber", (HttpContext http, CancellationToken cancellationToken) => UpdateNumberAsync(context, version, http)).RequireRoles(WriteNumberRoles);
+        graph.MapGet(assignments + "{numberAssignmentId}", (string numberAssignmentId, HttpContext http) => GetNumber(context, version, http, numberAssignmentId)).RequireRoles(ReadNumberRoles);
+
+        // Each action answers under its short name (Graph's pages) and its fully-qualified one (what the SDKs post to).
+        foreach (var prefix in new[] { "", ActionNamespace })
+        {
+            graph.MapPost(assignments + prefix + "assignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: true)).RequireRoles(WriteNumberRoles);
+            graph.MapPost(assignments + prefix + "unassignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: false)).RequireRoles(WriteNumberRoles);
+            graph.MapPost(assignments + prefix + "updateNumber", (HttpContext http, CancellationToken cancellationToken) => UpdateNumberAsync(context, version, http)).RequireRoles(WriteNumberRoles);
+        }
+
         graph.MapGet(NumbersPath + "/operations/{operationId}", (string operationId, HttpContext http) => GetNumberOperation(context, http, operationId)).RequireRoles(ReadNumberRoles);
     }
 
-    private static JsonObject NumberJson(PhoneNumberRecord n) => new()
+    /// <summary>
+    /// A number's id as Graph gives it: base64url, unpadded, of "{tenantId}|{telephoneNumber}" (Graph's examples decode
+    /// to that form). Clients treat it as opaque; the emulator decodes it to find the number.
+    /// </summary>
+    internal static string NumberId(string tenantId, string telephoneNumber) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(tenantId + "|" + telephoneNumber)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The telephone number an id names in this tenant; null when the id is not one of this tenant's.</summary>
+    private static string? NumberFromId(string tenantId, string id)
     {
-        ["id"] = n.TelephoneNumber,
+        var text = id.Replace('-', '+').Replace('_', '/');
+        text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
+        string decoded;
+        try
+        {
+            decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var bar = decoded.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 && string.Equals(decoded[..bar], tenantId, StringComparison.OrdinalIgnoreCase) ? decoded[(bar + 1)..] : null;
+    }
+
+    private static string NumberUrl(EmulatorContext context, string version, string telephoneNumber) =>
+        $"{context.BaseUrl}/{version}{NumbersPath}/numberAssignments/{NumberId(context.State.TenantId, telephoneNumber)}";
+
+    /// <summary>A number as Graph v1.0's numberAssignment (the property names and enum values of its resource page).</summary>
+    private static JsonObject NumberJson(string tenantId, PhoneNumberRecord n) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.teamsAdministration.numberAssignment",
+        ["id"] = NumberId(tenantId, n.TelephoneNumber),
         ["telephoneNumber"] = n.TelephoneNumber,
         ["operatorId"] = null,
         ["numberType"] = n.NumberType,
         ["activationState"] = "activated",
+        ["capabilities"] = new JsonArray("userAssignment", "voiceApplicationAssignment", "conferenceAssignment"),
         ["assignmentTargetId"] = n.AssignmentTargetId,
         ["assignmentCategory"] = n.AssignmentCategory,
         ["assignmentStatus"] = n.AssignmentStatus,
-        ["cityCode"] = n.CityCode,
+        ["city"] = n.CityCode,
+        ["civicAddressId"] = null,
         ["isoCountryCode"] = n.IsoCountryCode,
         ["locationId"] = n.LocationId,
         ["networkSiteId"] = n.NetworkSiteId,
+        ["numberSource"] = string.Equals(n.NumberType, "directRouting", StringComparison.Ordinal) ? "onPremises" : "online",
         ["portInStatus"] = "completed",
-        ["reverseNumberLookup"] = new JsonArray(n.ReverseNumberLookup.Select(r => (JsonNode?)r).ToArray()),
-        ["supportedCustomerActions"] = new JsonArray("assign", "unassign", "update"),
+        ["reverseNumberLookupOptions"] = new JsonArray(n.ReverseNumberLookup.Select(r => (JsonNode?)r).ToArray()),
+        ["supportedCustomerActions"] = new JsonArray("locationUpdate", "release"),
     };
 
     /// <summary>One $filter clause as a test on a number's JSON; null with an error message when the clause is not understood.</summary>
@@ -104,25 +149,25 @@ internal static partial class ProvisioningEndpoints
             }
         }
 
-        if (!TryReadCount(http, "$top", 1, 1000, out var top, out var topError)) return GraphErrors.Result(http, 400, "BadRequest", topError!);
+        if (!TryReadCount(http, "$top", 1, EmulatorSettings.MaxNumberPageSize, out var top, out var topError)) return GraphErrors.Result(http, 400, "BadRequest", topError!);
         if (!TryReadCount(http, "$skip", 0, int.MaxValue, out var skip, out var skipError)) return GraphErrors.Result(http, 400, "BadRequest", skipError!);
-        var wanted = top ?? 1000;
         var offset = skip ?? 0;
 
+        // $top is the page size, as Graph documents it; what is left continues through @odata.nextLink.
+        var pageSize = Math.Min(top ?? DefaultNumberPageSize, context.State.Settings.NumberPageSizeLimit);
         var value = new JsonArray();
         string? nextLink = null;
         lock (context.State.ProvisioningLock)
         {
-            var matching = context.State.GetNumbers().Select(NumberJson).Where(n => tests.All(t => t(n))).Skip(offset).ToList();
-            var page = Math.Min(wanted, NumberPageSize);
-            foreach (var n in matching.Take(page)) value.Add(n);
-            if (matching.Count > page && wanted > page)
+            var tenantId = context.State.TenantId;
+            var matching = context.State.GetNumbers().Select(n => NumberJson(tenantId, n)).Where(n => tests.All(t => t(n))).Skip(offset).ToList();
+            foreach (var n in matching.Take(pageSize)) value.Add(n);
+            if (matching.Count > pageSize)
             {
-                // The next page goes on where this one stopped, asking for what is still wanted.
                 var query = new List<string>();
                 if (!string.IsNullOrWhiteSpace(filter)) query.Add("$filter=" + Uri.EscapeDataString(filter));
-                query.Add("$top=" + (wanted - page).ToString(CultureInfo.InvariantCulture));
-                query.Add("$skip=" + (offset + page).ToString(CultureInfo.InvariantCulture));
+                if (top is not null) query.Add("$top=" + top.Value.ToString(CultureInfo.InvariantCulture));
+                query.Add("$skip=" + (offset + pageSize).ToString(CultureInfo.InvariantCulture));
                 nextLink = $"{context.BaseUrl}/{version}{NumbersPath}/numberAssignments?{string.Join("&", query)}";
             }
         }
@@ -130,6 +175,19 @@ internal static partial class ProvisioningEndpoints
         var result = new JsonObject { ["@odata.context"] = $"{context.BaseUrl}/{version}/$metadata#admin/teams/telephoneNumberManagement/numberAssignments", ["value"] = value };
         if (nextLink is not null) result["@odata.nextLink"] = nextLink;
         return HttpJson.Json(result);
+    }
+
+    private static IResult GetNumber(EmulatorContext context, string version, HttpContext http, string id)
+    {
+        var tenantId = context.State.TenantId;
+        if (NumberFromId(tenantId, id) is not { } number || !context.State.Numbers.TryGetValue(number, out var record))
+            return GraphErrors.Result(http, 404, "NotFound", $"Number assignment {id} was not found.");
+        lock (context.State.ProvisioningLock)
+        {
+            var json = NumberJson(tenantId, record);
+            json.Insert(0, "@odata.context", $"{context.BaseUrl}/{version}/$metadata#admin/teams/telephoneNumberManagement/numberAssignments/$entity");
+            return HttpJson.Json(json);
+        }
     }
 
     private static bool TryReadCount(HttpContext http, string name, int min, int max, out int? value, out string? error)
@@ -200,7 +258,7 @@ internal static partial class ProvisioningEndpoints
         var operation = new NumberOperation
         {
             Id = Guid.NewGuid().ToString(),
-            ResourceLocation = $"{context.BaseUrl}/v1.0{NumbersPath}/numberAssignments?$filter=telephoneNumber eq '{change.Number}'",
+            ResourceLocation = NumberUrl(context, "v1.0", change.Number),
         };
         context.State.NumberOperations[operation.Id] = operation;
         _ = RunNumberOperationAsync(context, operation, change);
@@ -238,11 +296,16 @@ internal static partial class ProvisioningEndpoints
             return GraphErrors.Result(http, 404, "NotFound", $"Operation {operationId} was not found.");
         lock (context.State.ProvisioningLock)
         {
+            // Graph's telephoneNumberLongRunningOperation: the operation's status, and per number its own status and
+            // where it lives. resourceLocation and error at the top are kept for clients written before numbers[].
+            var detail = new JsonObject { ["resourceLocation"] = operation.ResourceLocation, ["status"] = operation.Status, ["statusDetail"] = operation.ErrorMessage };
             var json = new JsonObject
             {
+                ["@odata.type"] = "#microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperation",
                 ["id"] = operation.Id,
                 ["status"] = operation.Status,
                 ["createdDateTime"] = HttpJson.Timestamp(operation.CreatedDateTime),
+                ["numbers"] = new JsonArray(detail),
                 ["resourceLocation"] = operation.ResourceLocation,
             };
             if (operation.ErrorCode is not null) json["error"] = new JsonObject { ["code"] = operation.ErrorCode, ["message"] = operation.ErrorMessage };

@@ -40,6 +40,7 @@ internal static partial class ProvisioningEndpoints
         graph.MapGet("/users/{user}", (string user, HttpContext http) => GetUser(context, version, http, user)).RequireRoles(ReadUserRoles);
         graph.MapPatch("/users/{user}", (string user, HttpContext http, CancellationToken cancellationToken) => PatchUserAsync(context, http, user)).RequireRoles(WriteUserRoles);
         graph.MapPost("/users/{user}/assignLicense", (string user, HttpContext http, CancellationToken cancellationToken) => AssignLicenseAsync(context, version, http, user)).RequireRoles(LicenseRoles);
+        graph.MapPost("/users/{user}/microsoft.graph.assignLicense", (string user, HttpContext http, CancellationToken cancellationToken) => AssignLicenseAsync(context, version, http, user)).RequireRoles(LicenseRoles);
 
         graph.MapPost("/admin/teams/applicationInstances", (HttpContext http, CancellationToken cancellationToken) => CreateInstanceAsync(context, version, http)).RequireRoles(InstanceRoles);
         graph.MapGet("/admin/teams/applicationInstances", (HttpContext http) => ListInstances(context)).RequireRoles(InstanceRoles);

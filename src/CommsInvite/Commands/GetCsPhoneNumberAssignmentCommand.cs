@@ -21,6 +21,8 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
         { "CapabilitiesContain", "CivicAddressId", "Filter", "Break", "HttpPipelineAppend", "HttpPipelinePrepend", "Proxy", "ProxyCredential", "ProxyUseDefaultCredentials" };
 
     private NumberAssignmentQuery _query = new();
+
+    private protected override GraphApi? CloudLimitedApi => GraphApi.TelephoneNumberManagement;
     private string? _targetIdentity;
 
     [Parameter(Position = 0)]

@@ -16,12 +16,30 @@ public abstract class GraphSessionCmdlet : AsyncCmdlet
 
     private protected GraphConnection Connection => Session.Connection;
 
+    /// <summary>
+    /// The Graph API this command is built on when Graph offers it in some clouds only: checked against the
+    /// connection's cloud (the knowledge is the core's) so the command stops with NotAvailableInCloud before anything is sent.
+    /// </summary>
+    private protected virtual GraphApi? CloudLimitedApi => null;
+
     protected override void BeginProcessing()
     {
         _session = SessionStore.Get(Runspace.DefaultRunspace);
         if (_session is null)
         {
             ThrowTerminatingError(ErrorRecords.NotConnected(MyInvocation.MyCommand.Name));
+        }
+
+        if (CloudLimitedApi is { } api)
+        {
+            try
+            {
+                GraphApiAvailability.EnsureAvailable(Connection.Endpoints, api, MyInvocation.MyCommand.Name);
+            }
+            catch (CommsInviteException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+            }
         }
 
         base.BeginProcessing();

@@ -81,6 +81,33 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
     }
 
     [Fact]
+    public async Task Top_and_skip_count_numbers_overall_while_pages_are_shorter()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            _emulator.Server.State.AddPhoneNumber("+1999777" + (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Graph may answer a $top with a shorter page: the client follows @odata.nextLink and still counts -Top and
+        // -Skip over the whole list, as MicrosoftTeams does.
+        _emulator.Server.State.Settings.NumberPageSizeLimit = 7;
+        try
+        {
+            using var connection = await _emulator.ConnectAsync();
+            var page = await connection.Numbers.ListAsync(new NumberAssignmentQuery { TelephoneNumberStartsWith = "+1999777", Skip = 3, Top = 20 });
+            Assert.Equal(Enumerable.Range(1003, 20).Select(n => "+1999777" + n), page.Select(n => n.TelephoneNumber));
+            var all = await connection.Numbers.ListAsync(new NumberAssignmentQuery { TelephoneNumberStartsWith = "+1999777", Top = 1000 });
+            Assert.Equal(40, all.Count);
+            var tail = await connection.Numbers.ListAsync(new NumberAssignmentQuery { TelephoneNumberStartsWith = "+1999777", Skip = 35 });
+            Assert.Equal(new[] { "+19997771035", "+19997771036", "+19997771037", "+19997771038", "+19997771039" }, tail.Select(n => n.TelephoneNumber));
+        }
+        finally
+        {
+            _emulator.Server.State.Settings.NumberPageSizeLimit = CommsInvite.Emulator.EmulatorSettings.MaxNumberPageSize;
+        }
+    }
+
+    [Fact]
     public async Task Provisioning_failures_have_clear_error_ids()
     {
         using var connection = await _emulator.ConnectAsync();

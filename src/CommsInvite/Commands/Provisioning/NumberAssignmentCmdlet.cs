@@ -14,6 +14,8 @@ namespace CommsInvite.Commands;
 /// </summary>
 public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
 {
+    private protected override GraphApi? CloudLimitedApi => GraphApi.TelephoneNumberManagement;
+
     /// <summary>
     /// Assigns the request's number to the account (its NumberType blank: the number's own type). Returns the account,
     /// or null when -WhatIf/-Confirm said no.
