@@ -189,33 +189,6 @@ internal sealed class NotificationTokenValidator : IDisposable
         }
     }
 
-    /// <summary>
-    /// A validator for the emulator's notifications: audience = its client id, issuer = its notificationIssuer,
-    /// keys from its notificationOpenIdConfiguration over an HttpClient that trusts only the emulator's
-    /// certificate (pinned by thumbprint). The validator owns that HttpClient.
-    /// </summary>
-    public static NotificationTokenValidator ForEmulator(EmulatorConnectionInfo connection)
-    {
-        if (connection is null)
-        {
-            throw new ArgumentNullException(nameof(connection));
-        }
-
-        if (connection.NotificationOpenIdConfiguration is null)
-        {
-            throw new CommsValidationException(ErrorIds.EmulatorConnectionFileInvalid, "notificationOpenIdConfiguration",
-                $"The emulator connection file {connection.SourcePath} names no notificationOpenIdConfiguration, so its notifications cannot be validated.");
-        }
-
-        var options = new NotificationTokenValidatorOptions
-        {
-            AppId = connection.ClientId,
-            OpenIdConfigurationUri = connection.NotificationOpenIdConfiguration,
-            ValidIssuers = new List<string> { connection.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer },
-        };
-        return new NotificationTokenValidator(options, CloudEndpoints.ForEmulator(connection).CreateKeyFetchClient(), ownsHttpClient: true);
-    }
-
     public void Dispose()
     {
         if (_ownsHttpClient)
