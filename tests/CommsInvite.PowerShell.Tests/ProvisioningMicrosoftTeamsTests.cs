@@ -69,7 +69,7 @@ public sealed class ProvisioningMicrosoftTeamsTests : IDisposable
 
         function Sync-CsOnlineApplicationInstance {
             [CmdletBinding()]
-            param([string] $ObjectId, [string] $ApplicationId)
+            param([string] $ObjectId, [string] $ApplicationId, [switch] $Force)
             $script:syncs++
             $text = $script:messages[$script:language]
             switch ($script:syncFailure) {
@@ -234,6 +234,23 @@ public sealed class ProvisioningMicrosoftTeamsTests : IDisposable
             AppId).ThrowOnError();
 
         Assert.Equal(AppId, Assert.Single(result.Output).Properties["ApplicationId"].Value);
+    }
+
+    [Fact]
+    public void WithMicrosoftTeams_ForcedSyncThatFails_IsReportedEvenForAnInstanceThatHasTheApplicationId()
+    {
+        using var session = SessionWithStandIn();
+        session.Run("Set-StandInSyncFailure Forbidden").ThrowOnError();
+
+        var result = session.Run(
+            """
+            $instance = CommsInvite\New-CsOnlineApplicationInstance -UserPrincipalName bot@contoso.com -DisplayName Bot -ApplicationId $args[0]
+            CommsInvite\Sync-CsOnlineApplicationInstance -ObjectId $instance.ObjectId -ApplicationId $args[0] -Force -PassThru
+            """,
+            AppId);
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("MicrosoftTeamsCommandFailed,CommsInvite.Commands.SyncCsOnlineApplicationInstanceCommand", error.FullyQualifiedErrorId);
     }
 
     [Theory]

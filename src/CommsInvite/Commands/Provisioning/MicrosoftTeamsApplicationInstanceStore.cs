@@ -131,11 +131,12 @@ internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInsta
 
     /// <summary>
     /// Whether the instance already carries the application id a sync asks for: MicrosoftTeams says an instance
-    /// created with an application id needs no sync, so a sync that fails for it changes nothing.
+    /// created with an application id needs no sync, so a sync that fails for it changes nothing. Not with -Force,
+    /// which asks for the sync itself: its failure is reported.
     /// </summary>
     private async Task<bool> IsMappedAlreadyAsync(string objectId, ApplicationInstanceSyncRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(request.ApplicationId))
+        if (request.Force || string.IsNullOrEmpty(request.ApplicationId))
         {
             return false;
         }
