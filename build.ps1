@@ -73,30 +73,47 @@ function Get-PesterManifest {
 }
 
 function Invoke-Test {
+    # Passed and failed tests from a Visual Studio test results (trx) file; $null when there is none or it cannot be read.
+    # Failed counts every test that did not pass for a reason of its own: failed, error, timeout and aborted.
+    function Read-TrxCounts {
+        param([string] $Path)
+        if (-not (Test-Path -LiteralPath $Path)) { return $null }
+        try {
+            $counters = ([xml](Get-Content -LiteralPath $Path -Raw)).TestRun.ResultSummary.Counters
+        } catch {
+            return $null
+        }
+        if (-not $counters) { return $null }
+        [pscustomobject]@{
+            Passed = [int]$counters.passed
+            Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        }
+    }
+
     Invoke-Build
     $passed = 0
     $failed = 0
     $failedSuites = [System.Collections.Generic.List[string]]::new()
 
     # Test projects only: tools and programs under tests/ are built by the solution but hold no tests.
+    # Counts come from each project's trx result file, not from the console text.
     $projects = Get-ChildItem -Path (Join-Path $repoRoot 'tests') -Filter '*.Tests.csproj' -Recurse | Sort-Object Name
+    $resultsDirectory = Join-Path $repoRoot 'tests/TestResults'
     foreach ($project in $projects) {
-        $summary = $null
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo 2>&1 | ForEach-Object {
-            $line = "$_"
-            Write-Host $line
-            if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s*(\d+),\s*Passed:\s*(\d+)') {
-                $summary = [pscustomobject]@{ Failed = [int]$Matches[2]; Passed = [int]$Matches[3] }
-            }
-        }
+        $trxFile = Join-Path $resultsDirectory "$($project.BaseName).trx"
+        if (Test-Path -LiteralPath $trxFile) { Remove-Item -LiteralPath $trxFile -Force }
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo `
+            --logger "trx;LogFileName=$($project.BaseName).trx" --results-directory $resultsDirectory 2>&1 |
+            ForEach-Object { Write-Host "$_" }
         $exitCode = $LASTEXITCODE
+        $summary = Read-TrxCounts -Path $trxFile
         if ($summary) {
             $passed += $summary.Passed
             $failed += $summary.Failed
         }
         if ($exitCode -ne 0) {
             $failedSuites.Add($project.BaseName)
-            # A test host that died before its summary still counts as a failure.
+            # A test host that died (no result file, or one that counts no failure) still counts as a failure.
             if (-not $summary -or $summary.Failed -eq 0) { $failed++ }
         }
     }

@@ -9,7 +9,8 @@ $binFolder = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 
 if ($PSEdition -eq 'Core') {
     $loaderType = 'CommsInvite.Loader.ModuleLoadContext' -as [type]
-    if (-not $loaderType) {
+    $loadedBefore = $null -ne $loaderType
+    if (-not $loadedBefore) {
         $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binFolder, 'loader', 'net8.0', 'CommsInvite.Loader.dll'))
         $loaderType = 'CommsInvite.Loader.ModuleLoadContext' -as [type]
     }
@@ -17,7 +18,8 @@ if ($PSEdition -eq 'Core') {
 }
 else {
     $loaderType = 'CommsInvite.Loader.ModuleAssemblyResolver' -as [type]
-    if (-not $loaderType) {
+    $loadedBefore = $null -ne $loaderType
+    if (-not $loadedBefore) {
         $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binFolder, 'loader', 'netstandard2.0', 'CommsInvite.Loader.dll'))
         $loaderType = 'CommsInvite.Loader.ModuleAssemblyResolver' -as [type]
     }
@@ -31,8 +33,10 @@ $binaryModule = Microsoft.PowerShell.Core\Import-Module -Assembly $cmdletAssembl
 # Import-Module -Force (or Remove-Module, then Import-Module) in the same session meets the engine's cached
 # binary module for this assembly, and the cache does not hand its cmdlets to this script module again
 # (PowerShell/PowerShell#20710): the reloaded module would export nothing. When that happens, give each
-# cmdlet back to this module through the engine's own (non-public) export method.
-$probe = @($binaryModule.ExportedCmdlets.Keys)[0]
+# cmdlet back to this module through the engine's own (non-public) export method. Only a process that loaded the
+# loader before can meet that cache, so a first import skips the check (reading ExportedCmdlets and looking a cmdlet
+# up is a noticeable share of a first import).
+$probe = if ($loadedBefore) { @($binaryModule.ExportedCmdlets.Keys)[0] }
 if ($probe -and -not $ExecutionContext.SessionState.InvokeCommand.GetCmdlet($probe)) {
     $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
         'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')

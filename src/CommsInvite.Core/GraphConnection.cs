@@ -36,6 +36,9 @@ internal sealed class GraphConnection : IDisposable
 
     public CloudEndpoints Endpoints { get; }
 
+    /// <summary>Where this connection's bearer tokens come from (the HTTP layer's source; internal to the core).</summary>
+    internal ITokenSource Tokens => _tokens;
+
     public CallsClient Calls { get; }
 
     public LicenseClient Licenses { get; }

@@ -50,6 +50,12 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>The TLS certificate's SHA-1 thumbprint (hex, upper case).</summary>
     public string CertificateThumbprint => _context.Keys.TlsThumbprint;
 
+    /// <summary>
+    /// The key the emulator signs its notification tokens with (its public half is served under /aps/v1/keys). Kept
+    /// internal: only the emulator and its own test projects may sign tokens as the emulator does.
+    /// </summary>
+    internal Microsoft.IdentityModel.Tokens.RsaSecurityKey NotificationSigningKey => _context.Keys.NotificationSigningKey;
+
     /// <summary>Starts an emulator and writes its connection file.</summary>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {

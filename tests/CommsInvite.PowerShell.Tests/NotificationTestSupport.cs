@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net.Http.Headers;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -30,7 +29,7 @@ internal static class NotificationSeeds
 
 /// <summary>
 /// Notification tokens that are wrong in one way each. The "right" ones are signed with the emulator's own
-/// notification key (read from the running emulator, which keeps it internal), so only the flaw under test differs.
+/// notification key (the running emulator's, which it shares only with its test projects), so only the flaw under test differs.
 /// </summary>
 internal sealed class NotificationTokenFactory : IDisposable
 {
@@ -39,12 +38,7 @@ internal sealed class NotificationTokenFactory : IDisposable
 
     public NotificationTokenFactory(EmulatorServer server)
     {
-        var context = typeof(EmulatorServer).GetField("_context", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(server)
-            ?? throw new InvalidOperationException("EmulatorServer no longer has a _context field; update the test's key access.");
-        var keys = context.GetType().GetProperty("Keys")?.GetValue(context)
-            ?? throw new InvalidOperationException("EmulatorContext no longer has Keys.");
-        _emulatorKey = keys.GetType().GetProperty("NotificationSigningKey")?.GetValue(keys) as RsaSecurityKey
-            ?? throw new InvalidOperationException("EmulatorKeys no longer has NotificationSigningKey.");
+        _emulatorKey = server.NotificationSigningKey;
         Audience = server.Connection.ClientId;
     }
 

@@ -393,7 +393,16 @@ Describe 'Application instances against Microsoft 365 (through MicrosoftTeams)' 
             $standInFolder = Join-Path $TempFolder 'MicrosoftTeams'
             $null = New-Item -ItemType Directory -Path $standInFolder -Force
             $standIn = Join-Path $standInFolder 'MicrosoftTeams.psm1'
+            # It fails as MicrosoftTeams' generated cmdlets are observed to (a RestException with StatusCode, category
+            # InvalidOperation, the HTTP status name as the error id), in German, so only the id can be read.
             Set-Content -LiteralPath $standIn -Value @'
+class RestException : System.Exception {
+    [System.Net.HttpStatusCode] $StatusCode
+    RestException([string] $message, [System.Net.HttpStatusCode] $status) : base($message) { $this.StatusCode = $status }
+}
+function Write-TeamsError($Cmdlet, [string] $Message, [System.Net.HttpStatusCode] $Status, $Target) {
+    $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([RestException]::new($Message, $Status), "$Status", 'InvalidOperation', $Target))
+}
 $script:instances = [ordered]@{}
 $script:creates = 0
 $script:syncs = 0
@@ -413,14 +422,14 @@ function Get-CsOnlineApplicationInstance {
     foreach ($instance in $script:instances.Values) {
         if ($instance.UserPrincipalName -eq $Identity -or "$($instance.ObjectId)" -eq $Identity) { return $instance }
     }
-    throw "Application instance '$Identity' was not found."
+    Write-TeamsError $PSCmdlet "Die Anwendungsinstanz '$Identity' wurde nicht gefunden." NotFound $Identity
 }
 function Sync-CsOnlineApplicationInstance {
     [CmdletBinding()]
     param([string] $ObjectId, [string] $ApplicationId, [string] $CallbackUri, [string] $AcsResourceId, [switch] $Force)
     $script:syncs++
     $script:lastSync = @{} + $PSBoundParameters
-    if ($script:syncs -eq 1) { throw "Object $ObjectId does not exist yet: it has not replicated; try again later." }
+    if ($script:syncs -eq 1) { Write-TeamsError $PSCmdlet "Das Objekt $ObjectId ist noch nicht repliziert." NotFound $ObjectId }
 }
 function Get-StandInCounters { [pscustomobject]@{ Creates = $script:creates; Syncs = $script:syncs; LastSync = $script:lastSync; LastGet = $script:lastGet } }
 '@

@@ -5,6 +5,7 @@ using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using CommsInvite.Emulator;
+using CommsInvite.TestSupport;
 
 namespace CommsInvite.Benchmarks;
 
@@ -47,7 +48,7 @@ internal static class WaitBenchmark
             }, callbackUri: null, cancellationToken));
 
             // 2. Core, notification.
-            var listener = await NotificationListener.StartForEmulatorAsync(harness.Connection, new NotificationListenerOptions(), null, cancellationToken);
+            var listener = await EmulatorNotifications.StartListenerAsync(harness.Connection, new NotificationListenerOptions(), null, cancellationToken);
             try
             {
                 log($"  InviteWaiter, notification listener at {listener.Uri}: {settings.WaitNotificationSamples} samples");

@@ -65,14 +65,6 @@ internal sealed class NotificationListener : IClientContextNotificationSource, I
         NotificationListenerOptions options, NotificationTokenValidator tokenValidator, CancellationToken cancellationToken = default) =>
         StartAsync(options, tokenValidator, null, ownsValidator: false, cancellationToken);
 
-    /// <summary>
-    /// Starts a listener for the emulator's notifications, validated against the emulator's
-    /// notificationOpenIdConfiguration with its certificate pinned (see <see cref="NotificationTokenValidator.ForEmulator"/>).
-    /// </summary>
-    public static Task<NotificationListener> StartForEmulatorAsync(
-        EmulatorConnectionInfo connection, NotificationListenerOptions options, ILogSink? log = null, CancellationToken cancellationToken = default) =>
-        StartAsync(options, NotificationTokenValidator.ForEmulator(connection), log, ownsValidator: true, cancellationToken);
-
     /// <summary>Creates and starts a listener; with <paramref name="ownsValidator"/>, stopping it disposes the validator.</summary>
     public static async Task<NotificationListener> StartAsync(
         NotificationListenerOptions options,

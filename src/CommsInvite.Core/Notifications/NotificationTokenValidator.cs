@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using CommsInvite.Core.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
@@ -138,6 +139,7 @@ internal sealed class NotificationTokenValidator : IDisposable
     private readonly bool _ownsHttpClient;
     private readonly NotificationTokenValidatorOptions _options;
     private readonly HttpClient _httpClient;
+    private readonly KeyDocumentRetriever _documents;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly object _refreshGate = new();
     private KeyCache? _keys;
@@ -176,6 +178,8 @@ internal sealed class NotificationTokenValidator : IDisposable
                 options.OpenIdConfigurationUri);
         }
 
+        _documents = new KeyDocumentRetriever(options.OpenIdConfigurationUri, httpClient);
+
         if (options.KeyFetchTimeout <= TimeSpan.Zero || options.KeyFetchTimeout > TimeSpan.FromMinutes(5))
         {
             throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.KeyFetchTimeout),
@@ -187,33 +191,6 @@ internal sealed class NotificationTokenValidator : IDisposable
             throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.ClockSkew),
                 $"The clock skew must be between 0 and 10 minutes; got {options.ClockSkew}.", options.ClockSkew);
         }
-    }
-
-    /// <summary>
-    /// A validator for the emulator's notifications: audience = its client id, issuer = its notificationIssuer,
-    /// keys from its notificationOpenIdConfiguration over an HttpClient that trusts only the emulator's
-    /// certificate (pinned by thumbprint). The validator owns that HttpClient.
-    /// </summary>
-    public static NotificationTokenValidator ForEmulator(EmulatorConnectionInfo connection)
-    {
-        if (connection is null)
-        {
-            throw new ArgumentNullException(nameof(connection));
-        }
-
-        if (connection.NotificationOpenIdConfiguration is null)
-        {
-            throw new CommsValidationException(ErrorIds.EmulatorConnectionFileInvalid, "notificationOpenIdConfiguration",
-                $"The emulator connection file {connection.SourcePath} names no notificationOpenIdConfiguration, so its notifications cannot be validated.");
-        }
-
-        var options = new NotificationTokenValidatorOptions
-        {
-            AppId = connection.ClientId,
-            OpenIdConfigurationUri = connection.NotificationOpenIdConfiguration,
-            ValidIssuers = new List<string> { connection.NotificationIssuer ?? NotificationTokenValidatorOptions.DefaultIssuer },
-        };
-        return new NotificationTokenValidator(options, CloudEndpoints.ForEmulator(connection).CreateKeyFetchClient(), ownsHttpClient: true);
     }
 
     public void Dispose()
@@ -453,7 +430,7 @@ internal sealed class NotificationTokenValidator : IDisposable
             _lastFailure = null;
             return fetched;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (Exception) when (timeout.IsCancellationRequested)
         {
             _lastFailure = $"no answer within {_options.KeyFetchTimeout.TotalSeconds:0.#} s";
             throw new TimeoutException($"{_options.OpenIdConfigurationUri} did not answer within {_options.KeyFetchTimeout.TotalSeconds:0.#} s.");
@@ -484,30 +461,33 @@ internal sealed class NotificationTokenValidator : IDisposable
     private async Task<KeyCache> FetchKeysAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _keyFetchCount);
-        var configurationJson = await GetStringAsync(_options.OpenIdConfigurationUri, cancellationToken).ConfigureAwait(false);
-        var configuration = OpenIdConnectConfiguration.Create(configurationJson);
+        OpenIdConnectConfiguration configuration;
+        try
+        {
+            // The library reads the OpenID configuration, then its jwks_uri, through the retriever (HTTPS only).
+            configuration = await OpenIdConnectConfigurationRetriever.GetAsync(
+                _options.OpenIdConfigurationUri.AbsoluteUri, _documents, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex.Data.Contains(HttpDocumentRetriever.StatusCode))
+        {
+            // The library hides addresses and bodies in its messages; the status is what an operator needs.
+            throw new HttpRequestException(
+                $"the issuer answered {(int)(HttpStatusCode)ex.Data[HttpDocumentRetriever.StatusCode]!} {ex.Data[HttpDocumentRetriever.StatusCode]}.", ex);
+        }
+
         if (string.IsNullOrEmpty(configuration.JwksUri))
         {
             throw new InvalidOperationException("the OpenID configuration has no jwks_uri.");
         }
 
-        var jwksUri = new Uri(_options.OpenIdConfigurationUri, configuration.JwksUri);
-        if (!(jwksUri.Scheme == Uri.UriSchemeHttps || (jwksUri.Scheme == Uri.UriSchemeHttp && jwksUri.IsLoopback)))
-        {
-            // Keys fetched over plain HTTP could be swapped by anyone on the path (loopback is the emulator's case).
-            throw new InvalidOperationException($"the OpenID configuration's jwks_uri is not https ({SafeText.Escape(jwksUri.Scheme)}).");
-        }
-
-        var jwksJson = await GetStringAsync(jwksUri, cancellationToken).ConfigureAwait(false);
-        var keySet = new JsonWebKeySet(jwksJson);
-        var keys = keySet.GetSigningKeys();
+        var keys = configuration.SigningKeys.ToList();
         if (keys.Count == 0)
         {
             throw new InvalidOperationException("the key set publishes no signing keys.");
         }
 
         var keyIds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var key in keySet.Keys)
+        foreach (var key in configuration.JsonWebKeySet?.Keys ?? (IList<JsonWebKey>)Array.Empty<JsonWebKey>())
         {
             if (!string.IsNullOrEmpty(key.Kid))
             {
@@ -523,16 +503,57 @@ internal sealed class NotificationTokenValidator : IDisposable
         return new KeyCache(keys, keyIds, DateTimeOffset.UtcNow);
     }
 
-    private async Task<string> GetStringAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>
+    /// The library's HTTP retriever (HTTPS required; plain HTTP only when the configuration itself is on loopback)
+    /// over the caller's HttpClient, which decides TLS trust. It refuses a jwks_uri that is not HTTPS (or loopback)
+    /// with a message that says so, since the library's own message hides the address.
+    /// </summary>
+    private sealed class KeyDocumentRetriever : IDocumentRetriever
     {
-        using var response = await _httpClient.GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        private readonly Uri _configurationUri;
+        private readonly HttpDocumentRetriever _inner;
+
+        public KeyDocumentRetriever(Uri configurationUri, HttpClient httpClient)
         {
-            throw new HttpRequestException($"GET {uri} answered {(int)response.StatusCode} {SafeText.Escape(response.ReasonPhrase)}.");
+            _configurationUri = configurationUri;
+            _inner = new HttpDocumentRetriever(httpClient) { RequireHttps = configurationUri.Scheme == Uri.UriSchemeHttps };
         }
 
-        var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        return Encoding.UTF8.GetString(bytes);
+        public Task<string> GetDocumentAsync(string address, CancellationToken cancel)
+        {
+            if (Uri.TryCreate(_configurationUri, address, out var uri) && uri != _configurationUri &&
+                !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback && !_inner.RequireHttps)))
+            {
+                // Keys fetched over plain HTTP could be swapped by anyone on the path (loopback is the emulator's case).
+                throw new InvalidOperationException($"the OpenID configuration's jwks_uri is not https ({SafeText.Escape(uri.Scheme)}).");
+            }
+
+            return WithinAsync(_inner.GetDocumentAsync(address, cancel), cancel);
+        }
+
+        /// <summary>
+        /// The library's retriever does not stop a response whose body never arrives when its token is cancelled, so
+        /// the fetch is abandoned here instead (its eventual failure observed), keeping the key fetch timeout a bound.
+        /// </summary>
+        private static async Task<string> WithinAsync(Task<string> fetch, CancellationToken cancel)
+        {
+            if (!cancel.CanBeCanceled || fetch.IsCompleted)
+            {
+                return await fetch.ConfigureAwait(false);
+            }
+
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancel.Register(() => cancelled.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(fetch, cancelled.Task).ConfigureAwait(false) != fetch)
+                {
+                    _ = fetch.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw new OperationCanceledException(cancel);
+                }
+            }
+
+            return await fetch.ConfigureAwait(false);
+        }
     }
 
     private sealed class KeyCache

@@ -82,8 +82,6 @@ public sealed class SecretLeakTests
     // The token itself, read the way the HTTP layer does, only to prove it is not logged.
     private static async Task<string> GetTokenTextAsync(GraphConnection connection)
     {
-        var field = typeof(GraphConnection).GetField("_tokens", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        var source = (ITokenSource)field.GetValue(connection)!;
-        return (await source.GetTokenAsync(false, default)).Token;
+        return (await connection.Tokens.GetTokenAsync(false, default)).Token;
     }
 }

@@ -6,6 +6,7 @@ using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using CommsInvite.Emulator;
+using CommsInvite.TestSupport;
 using Xunit;
 
 namespace CommsInvite.Core.Tests.Notifications;
@@ -61,7 +62,7 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
     [Fact]
     public async Task TheEmulatorsSignedNotificationsAreAcceptedAndCompleteTheInvite()
     {
-        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
+        var listener = await EmulatorNotifications.StartListenerAsync(_connectionInfo, new NotificationListenerOptions());
         try
         {
             var call = await CreateGroupCallAsync(listener);
@@ -103,7 +104,7 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
             trusted.EnsureSuccessStatusCode();
         }
 
-        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions { Certificate = certificate });
+        var listener = await EmulatorNotifications.StartListenerAsync(_connectionInfo, new NotificationListenerOptions { Certificate = certificate });
         try
         {
             Assert.Equal("https", listener.Uri.Scheme);
@@ -124,7 +125,7 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
     [Fact]
     public async Task TheInviteWaiterLearnsTheOutcomeFromTheListener()
     {
-        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
+        var listener = await EmulatorNotifications.StartListenerAsync(_connectionInfo, new NotificationListenerOptions());
         try
         {
             var call = await CreateGroupCallAsync(listener);
@@ -162,7 +163,7 @@ public sealed class EmulatorNotificationTests : IAsyncLifetime
             added.EnsureSuccessStatusCode();
         }
 
-        var listener = await NotificationListener.StartForEmulatorAsync(_connectionInfo, new NotificationListenerOptions());
+        var listener = await EmulatorNotifications.StartListenerAsync(_connectionInfo, new NotificationListenerOptions());
         try
         {
             var call = await CreateGroupCallAsync(listener);

@@ -44,7 +44,7 @@ internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInsta
             var found = await RunAsync("Get-CsOnlineApplicationInstance", new Hashtable { ["Identity"] = identity }, identity).ConfigureAwait(false);
             return found.FirstOrDefault();
         }
-        catch (CommsInviteException ex) when (LooksNotFound(ex))
+        catch (CommsInviteException ex) when (KindOf(ex) == MicrosoftTeamsFailureKind.NotFound)
         {
             return null;
         }
@@ -110,14 +110,46 @@ internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInsta
             await RunAsync("Sync-CsOnlineApplicationInstance", parameters, objectId).ConfigureAwait(false);
             return new SyncAttempt { Done = true };
         }
-        catch (CommsInviteException ex) when (ex.Message.IndexOf("same key has already been added", StringComparison.OrdinalIgnoreCase) >= 0)
+        catch (CommsInviteException ex) when (KindOf(ex) is MicrosoftTeamsFailureKind.NotFound or MicrosoftTeamsFailureKind.Transient)
         {
-            // MicrosoftTeams' answer when the mapping exists already (its documentation, example 2): synced.
-            return new SyncAttempt { Done = true, Message = "already synced" };
-        }
-        catch (CommsInviteException ex) when (LooksNotFound(ex) || LooksUnreplicated(ex))
-        {
+            // A new account takes a while to reach the Teams service; until then it is not found there.
             return new SyncAttempt { Done = false, RetryAfter = RetryInterval, Message = ex.Message };
+        }
+        catch (CommsInviteException ex) when (ex.ErrorId == ProvisioningErrorIds.MicrosoftTeamsCommandFailed)
+        {
+            // The mapping exists (MicrosoftTeams' documentation, example 2, shows this failure only by its English
+            // text, so the instance's own ApplicationId decides as well): the instance is synced.
+            if (KindOf(ex) == MicrosoftTeamsFailureKind.AlreadyExists ||
+                await IsMappedAlreadyAsync(objectId, request, cancellationToken).ConfigureAwait(false))
+            {
+                return new SyncAttempt { Done = true, Message = "already synced" };
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the instance already carries the application id a sync asks for: MicrosoftTeams says an instance
+    /// created with an application id needs no sync, so a sync that fails for it changes nothing. Not with -Force,
+    /// which asks for the sync itself: its failure is reported.
+    /// </summary>
+    private async Task<bool> IsMappedAlreadyAsync(string objectId, ApplicationInstanceSyncRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Force || string.IsNullOrEmpty(request.ApplicationId))
+        {
+            return false;
+        }
+
+        try
+        {
+            var instance = await TryGetAsync(objectId, cancellationToken).ConfigureAwait(false);
+            return instance?.ApplicationId is { } current && string.Equals(current, request.ApplicationId, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (CommsInviteException)
+        {
+            // The sync's own failure is the one to report.
+            return false;
         }
     }
 
@@ -158,14 +190,9 @@ internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInsta
         }
     }
 
-    private static bool LooksNotFound(CommsInviteException ex) =>
-        ex.Category == FailureCategory.ObjectNotFound
-        || ex.Message.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0
-        || ex.Message.IndexOf("does not exist", StringComparison.OrdinalIgnoreCase) >= 0;
-
-    private static bool LooksUnreplicated(CommsInviteException ex) =>
-        ex.Message.IndexOf("replicat", StringComparison.OrdinalIgnoreCase) >= 0
-        || ex.Message.IndexOf("try again", StringComparison.OrdinalIgnoreCase) >= 0;
+    /// <summary>How MicrosoftTeams' failure inside <paramref name="ex"/> is to be read (by its error record, never its text).</summary>
+    private static MicrosoftTeamsFailureKind KindOf(CommsInviteException ex) =>
+        MicrosoftTeamsFailure.Classify((ex.InnerException as IContainsErrorRecord)?.ErrorRecord);
 
     private static string? Text(PSObject value, string name)
     {
