@@ -56,7 +56,8 @@ internal static class PollingCostBenchmark
         var outcomes = await new InviteWaiter(connection).WaitAsync(operations, new WaitOptions { Strategy = WaitStrategy.Poll, PollInterval = pollInterval, Timeout = TimeSpan.FromSeconds(60) });
         clock.Stop();
         var after = Gets(state);
-        var rounds = (int)(clock.Elapsed.Ticks / pollInterval.Ticks) + 1;
+        // Rounds are centred on whole intervals of the wait's clock (CallRoundReader): count every one the wait touched.
+        var rounds = (int)((clock.Elapsed.Ticks + (pollInterval.Ticks / 2)) / pollInterval.Ticks) + 1;
         var gets = after.All - before.All;
         return new PollingCostCase
         {

@@ -50,14 +50,20 @@ internal sealed class CallRoundReader : IDisposable
     /// that is gone is a snapshot, not an exception), or OperationCanceledException when
     /// <paramref name="cancellationToken"/> ends this poll's wait first.
     /// </summary>
-    public Task<CallSnapshot> ReadAsync(string callId, string apiVersion, TimeSpan pollStarted, CancellationToken cancellationToken)
+    /// <param name="lastRound">
+    /// The round of the caller's previous snapshot (-1 before its first), updated to this one's: a poll is never
+    /// handed the snapshot its previous poll already saw, whatever the timer's jitter did to its start.
+    /// </param>
+    public Task<CallSnapshot> ReadAsync(string callId, string apiVersion, TimeSpan pollStarted, ref long lastRound, CancellationToken cancellationToken)
     {
-        var round = pollStarted.Ticks / _intervalTicks;
+        // Polls start about a whole number of intervals after the wait did, a little late: rounds are centred on those
+        // moments (half an interval either side) so that a poll's jitter does not move it into another round.
+        var round = Math.Max((pollStarted.Ticks + (_intervalTicks / 2)) / _intervalTicks, lastRound + 1);
         var key = apiVersion + "|" + callId;
         Task<CallSnapshot> read;
         lock (_gate)
         {
-            if (!_latest.TryGetValue(key, out var latest) || latest.Round != round)
+            if (!_latest.TryGetValue(key, out var latest) || latest.Round < round)
             {
                 read = FetchAsync(callId, apiVersion, _stop.Token);
 
@@ -68,9 +74,11 @@ internal sealed class CallRoundReader : IDisposable
             else
             {
                 read = latest.Read;
+                round = latest.Round;
             }
         }
 
+        lastRound = round;
         return WithCancellation(read, cancellationToken);
     }
 

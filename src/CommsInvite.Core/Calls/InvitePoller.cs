@@ -24,6 +24,7 @@ internal sealed class InvitePoller
     private readonly HashSet<string> _seenRinging = new(StringComparer.Ordinal);
     private readonly PollRecord _record = new();
     private bool _operationServed;
+    private long _lastRound = -1;
 
     public InvitePoller(CallsClient calls, CallRoundReader reader, ILogSink log, InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees)
     {
@@ -126,7 +127,7 @@ internal sealed class InvitePoller
     {
         var operation = _operation;
         var callId = operation.CallId!;
-        var snapshot = await _reader.ReadAsync(callId, operation.ApiVersion, pollStarted, cancellationToken).ConfigureAwait(false);
+        var snapshot = await _reader.ReadAsync(callId, operation.ApiVersion, pollStarted, ref _lastRound, cancellationToken).ConfigureAwait(false);
         if (snapshot.NotFound is { } gone)
         {
             return InviteOutcomes.CallEnded(operation, clock.Elapsed - started, $"Call {callId} ended (not found: request-id {gone.RequestId}) before operation {operation.Id} completed.");

@@ -65,7 +65,8 @@ public sealed class PollingCostTests : IClassFixture<EmulatorFixture>
         var rosterGets = after.Roster - before.Roster;
         var operationGets = after.Operation - before.Operation;
         var total = after.All - before.All;
-        var rounds = (int)(clock.Elapsed.Ticks / Interval.Ticks) + 1;
+        // Rounds are centred on whole intervals of the wait's clock (CallRoundReader): every one the wait touched.
+        var rounds = (int)((clock.Elapsed.Ticks + (Interval.Ticks / 2)) / Interval.Ticks) + 1;
         _output.WriteLine($"{operationCount} operations on {calls} call(s): {total} GETs ({callGets} of calls, {rosterGets} of rosters, {operationGets} of operations) over at most {rounds} rounds; {(double)total / callGets:0.00} GETs per call per round");
 
         Assert.Equal(InviteOutcomeStatus.Failed, outcomes[operationCount / 2].Status);
