@@ -55,6 +55,12 @@ internal static class ErrorIds
 
     /// <summary>An invite operation left undecided at the timeout because polling it kept failing (see the inner exception).</summary>
     public const string InviteWaitPollFailed = "InviteWaitPollFailed";
+
+    /// <summary>
+    /// An invite whose answer was lost could not be settled: the roster that says whom to invite again could not be read
+    /// before the invite's deadline (the inner exception is the last failure).
+    /// </summary>
+    public const string InviteUnsettled = "InviteUnsettled";
     public const string CallEnded = "CallEnded";
     public const string OperationCancelled = "OperationCancelled";
     public const string EmulatorConnectionFileInvalid = "EmulatorConnectionFileInvalid";

@@ -190,7 +190,8 @@ internal static class Program
         Console.WriteLine($"Results written to {Path.GetFullPath(outPath)} ({report.TotalSeconds:F0} s).");
 
         var correctnessFailed = report.Bulk is { } bulk && (bulk.Lost > 0 || bulk.Duplicated > 0)
-            || report.Waiting?.Cases.Any(c => c.NotCompleted > 0) == true;
+            || report.Waiting?.Cases.Any(c => c.NotCompleted > 0) == true
+            || report.Waiting?.PollingCost.Any(c => c.Completed != c.Operations) == true;
         return correctnessFailed ? 3 : 0;
     }
 

@@ -56,6 +56,15 @@ internal static class Targets
                 }
             }
 
+            foreach (var c in waiting.PollingCost)
+            {
+                var bound = PollingCostBenchmark.MaxGetsPerCallPerRound;
+                checks.Add(c.Calls == 1
+                    ? new TargetCheck($"polling {c.Operations} operations on 1 call: GETs per round", $"<= {bound}", c.GetsPerRound, c.GetsPerRound <= bound, $"ratio to the bound {c.GetsPerRound / bound:F2}")
+                    : new TargetCheck($"polling {c.Operations} operations over {c.Calls} calls: GETs per call per round", $"<= {bound}", c.GetsPerCallPerRound, c.GetsPerCallPerRound <= bound, $"ratio to the bound {c.GetsPerCallPerRound / bound:F2}"));
+                checks.Add(new TargetCheck($"polling {c.Operations} operations on {c.Calls} call(s): completed", $"{c.Operations}", c.Completed, c.Completed == c.Operations));
+            }
+
             foreach (var skipped in waiting.Skipped.Where(s => s.StartsWith("engineNotification", StringComparison.Ordinal)))
             {
                 checks.Add(new TargetCheck("Wait-CsGraphInviteOperation by notification (< 50 ms)", $"< {MaxNotificationWaitMs} ms", null, null, "not measured: " + skipped));
@@ -130,6 +139,17 @@ internal static class TablePrinter
                 c.PollIntervalMs is { } p ? p.ToString("F0", Invariant) : "-", Num(c.P99OverPollInterval, "F2"),
             }).ToList());
             foreach (var skipped in waiting.Skipped) output.WriteLine("  skipped: " + skipped);
+            if (waiting.PollingCost.Count > 0)
+            {
+                output.WriteLine();
+                output.WriteLine("Polling cost: GETs a wait by polling sends, against calls and operations");
+                Table(output, new[] { "calls", "operations", "rounds", "GETs", "call", "roster", "operation", "GETs/round", "GETs/call/round", "GETs/operation/round" }, waiting.PollingCost.Select(c => new[]
+                {
+                    c.Calls.ToString(Invariant), c.Operations.ToString(Invariant), c.Rounds.ToString(Invariant), c.Gets.ToString(Invariant),
+                    c.CallGets.ToString(Invariant), c.RosterGets.ToString(Invariant), c.OperationGets.ToString(Invariant),
+                    Num(c.GetsPerRound, "F2"), Num(c.GetsPerCallPerRound, "F2"), Num(c.GetsPerRound / c.Operations, "F3"),
+                }).ToList());
+            }
         }
 
         output.WriteLine();

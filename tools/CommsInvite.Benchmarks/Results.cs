@@ -90,10 +90,30 @@ internal sealed class WaitCase
     public int NotCompleted { get; init; }
 }
 
+/// <summary>GETs a wait by polling sent, against the number of calls and of operations (PollingCostBenchmark).</summary>
+internal sealed class PollingCostCase
+{
+    public required int Calls { get; init; }
+    public required int Operations { get; init; }
+
+    /// <summary>Poll intervals the wait touched: an upper bound on its polling rounds.</summary>
+    public required int Rounds { get; init; }
+
+    public required long Gets { get; init; }
+    public required long CallGets { get; init; }
+    public required long RosterGets { get; init; }
+    public required long OperationGets { get; init; }
+    public required double GetsPerRound { get; init; }
+    public required double GetsPerCallPerRound { get; init; }
+    public required double ElapsedSeconds { get; init; }
+    public required int Completed { get; init; }
+}
+
 internal sealed class WaitResult
 {
     public required string Method { get; init; }
     public List<WaitCase> Cases { get; } = new();
+    public List<PollingCostCase> PollingCost { get; } = new();
     public List<string> Skipped { get; } = new();
 }
 

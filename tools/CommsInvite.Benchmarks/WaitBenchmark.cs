@@ -125,6 +125,8 @@ internal static class WaitBenchmark
             harness.Server.State.Settings.AnswerDelay = originalDelay;
         }
 
+        // 4. What polling costs in requests, against the number of calls and of operations.
+        result.PollingCost.AddRange(await PollingCostBenchmark.RunAsync(harness, pollInterval, log));
         return result;
     }
 

@@ -6,7 +6,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$(mktemp -d)/bench-quick.json"
 dotnet run -c Release --project "$repo/tools/CommsInvite.Benchmarks" -- --quick --out "$out"
-for section in '"perInvite"' '"bulk"' '"waiting"' '"targets"'; do
+for section in '"perInvite"' '"bulk"' '"waiting"' '"pollingCost"' '"targets"'; do
   if ! grep -q "$section" "$out"; then
     echo "benchmark smoke: $section missing from $out" >&2
     exit 1

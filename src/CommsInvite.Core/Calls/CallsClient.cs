@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -15,6 +17,7 @@ namespace CommsInvite.Core.Calls;
 internal sealed class CallsClient
 {
     private readonly GraphConnection _connection;
+    private readonly Random _jitter = new();
 
     internal CallsClient(GraphConnection connection)
     {
@@ -230,6 +233,8 @@ internal sealed class CallsClient
         var pending = requested;
         var uri = CallUri(apiVersion, callId, "/participants/invite");
 
+        // The invite's own deadline: one logical request, so the connection's MaxTotalTime from now.
+        var clock = Stopwatch.StartNew();
         for (var round = 0; ; round++)
         {
             var body = new InviteParticipantsBody { Participants = pending, ClientContext = clientContext };
@@ -254,7 +259,7 @@ internal sealed class CallsClient
             }
 
             _connection.Log.Verbose($"The invite to call {callId} may or may not have reached the service ({ambiguity.Message}); reading the roster before inviting again.");
-            var roster = await ListParticipantsAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
+            var roster = await ReadRosterToSettleAsync(callId, apiVersion, ambiguity, clock, cancellationToken).ConfigureAwait(false);
             var present = new HashSet<string>(roster.Select(p => p.Info.Identity.Key), StringComparer.Ordinal);
             var missing = pending.Where(p => !present.Contains(p.Identity.Key)).ToList();
             if (missing.Count == 0)
@@ -272,6 +277,99 @@ internal sealed class CallsClient
             _connection.Log.Verbose($"{pending.Count - missing.Count} invitee(s) already in call {callId}; inviting the {missing.Count} not yet there.");
             pending = missing;
         }
+    }
+
+    /// <summary>
+    /// Reads the roster that settles an unsure invite. A GET is safe to repeat and the invitees' fate hangs on it, so a
+    /// read that fails for a reason that may clear (a 401 even after the handler renewed the token, throttling or 5xx
+    /// beyond the connection's retries, a reset, a broken body) is read again, with full-jitter backoff or the
+    /// Retry-After the service asked for, until the invite's own deadline (RetryPolicy.MaxTotalTime from the invite's
+    /// start). Each read renews the token on its first 401 (BearerAuthenticationHandler forces a fresh one). Then,
+    /// and only then, the invite is reported as InviteUnsettled naming the last failure. A failure that will not clear
+    /// (the call is gone, 403, 400) is reported at once as it is; Ctrl+C cancels at once.
+    /// </summary>
+    private async Task<IReadOnlyList<Participant>> ReadRosterToSettleAsync(string callId, string apiVersion, GraphServiceException ambiguity, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var policy = _connection.RetryPolicy;
+        CommsInviteException? last = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var remaining = policy.MaxTotalTime - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw Unsettled(callId, ambiguity, attempt, last, policy.MaxTotalTime);
+            }
+
+            TimeSpan? retryAfter = null;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                // A read still retrying inside the handler (a long Retry-After) must not outlive the invite's deadline.
+                deadline.CancelAfter(remaining);
+                try
+                {
+                    return await ListParticipantsAsync(callId, apiVersion, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw Unsettled(callId, ambiguity, attempt + 1, last, policy.MaxTotalTime, cutOff: true);
+                }
+                catch (GraphServiceException ex) when (MayClear(ex))
+                {
+                    last = ex;
+                    retryAfter = ex.RetryAfter;
+                }
+                catch (CommsInviteException ex) when (ex is not GraphServiceException && ex.ErrorId is ErrorIds.AuthenticationFailed or ErrorIds.GraphRequestFailed)
+                {
+                    // The token endpoint itself failed (unreachable, throttled): the next read asks for a token again.
+                    last = ex;
+                }
+            }
+
+            TimeSpan delay;
+            var left = policy.MaxTotalTime - clock.Elapsed;
+            if (retryAfter is { } wait)
+            {
+                // The service said when to come back: sooner is not honouring it, later is past the deadline.
+                if (wait >= left)
+                {
+                    throw Unsettled(callId, ambiguity, attempt + 1, last, policy.MaxTotalTime);
+                }
+
+                delay = wait;
+            }
+            else
+            {
+                lock (_jitter)
+                {
+                    delay = RetryDecisions.Backoff(attempt, policy.BaseDelay, policy.MaxRetryDelay, _jitter);
+                }
+
+                // Our own backoff gives way to the deadline: keep reading until it, rather than give up early.
+                if (delay >= left)
+                {
+                    delay = TimeSpan.FromTicks(Math.Max(0, left.Ticks / 2));
+                }
+            }
+
+            _connection.Log.Verbose($"Reading the roster of call {callId} to settle an unsure invite failed ({last.ErrorId}: {last.Message}); reading it again in {delay.TotalMilliseconds:F0} ms.");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Failures of a roster read that another read may see through; the rest are final answers.</summary>
+    private static bool MayClear(GraphServiceException ex) =>
+        ex.ErrorId != ErrorIds.CallNotFound
+        && (ex.StatusCode is null
+            || ex.ErrorId == ErrorIds.InvalidResponse
+            || (int)ex.StatusCode.Value is 401 or 408 or 429 or >= 500);
+
+    private static CommsInviteException Unsettled(string callId, GraphServiceException ambiguity, int reads, CommsInviteException? last, TimeSpan budget, bool cutOff = false)
+    {
+        var seconds = budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var message = $"The invite to call {callId} may or may not have reached the service ({ambiguity.Message}), and the call's roster, which says whom to invite again, could not be read within the invite's {seconds} s (-MaxRetryTotalTime): {reads} read(s)";
+        message += cutOff ? ", the last cut off by that deadline" : " failed";
+        message += last is null ? "." : $"; the last failure: {last.ErrorId}: {last.Message}";
+        return new CommsInviteException(ErrorIds.InviteUnsettled, last?.Category ?? FailureCategory.OperationTimeout, message, callId, (Exception?)last ?? ambiguity);
     }
 
     private static InviteParticipantsOperation ReadOperation(GraphResponse response, IList<InvitationParticipantInfo> requested, string clientContext)

@@ -9,23 +9,27 @@ using CommsInvite.Core.Models;
 namespace CommsInvite.Core.Calls;
 
 /// <summary>
-/// Decides one invite operation by polling the call, its roster and (where the service serves it) the operation.
-/// A poll that fails after the connection's own retries is not the invite failing: it is tried again at the next
-/// interval until the timeout, and only then does the operation get an error, naming the last failure.
+/// Decides one invite operation by polling its call and the call's roster (read once per round for every operation on
+/// the call, by <see cref="CallRoundReader"/>), and the operation itself, where the service serves it, only when the
+/// roster cannot decide. A poll that fails after the connection's own retries is not the invite failing: it is tried
+/// again at the next interval until the timeout, and only then does the operation get an error, naming the last failure.
 /// </summary>
 internal sealed class InvitePoller
 {
     private readonly CallsClient _calls;
+    private readonly CallRoundReader _reader;
     private readonly ILogSink _log;
     private readonly InviteParticipantsOperation _operation;
     private readonly IReadOnlyList<InvitationParticipantInfo> _invitees;
     private readonly HashSet<string> _seenRinging = new(StringComparer.Ordinal);
     private readonly PollRecord _record = new();
     private bool _operationServed;
+    private long _lastRound = -1;
 
-    public InvitePoller(CallsClient calls, ILogSink log, InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees)
+    public InvitePoller(CallsClient calls, CallRoundReader reader, ILogSink log, InviteParticipantsOperation operation, IReadOnlyList<InvitationParticipantInfo> invitees)
     {
         _calls = calls;
+        _reader = reader;
         _log = log;
         _operation = operation;
         _invitees = invitees;
@@ -52,7 +56,7 @@ internal sealed class InvitePoller
                     return InviteOutcomes.Unresolved(_operation, options.Timeout, pollStarted - started, _record);
                 }
 
-                var outcome = await PollWithinAsync(remaining, started, clock, tracker, cancellationToken).ConfigureAwait(false);
+                var outcome = await PollWithinAsync(remaining, pollStarted, started, clock, tracker, cancellationToken).ConfigureAwait(false);
                 if (outcome is not null)
                 {
                     return outcome;
@@ -87,14 +91,14 @@ internal sealed class InvitePoller
     }
 
     /// <summary>One poll, cut off when the wait's time runs out; null when the operation is not decided yet.</summary>
-    private async Task<InviteOutcome?> PollWithinAsync(TimeSpan remaining, TimeSpan started, Stopwatch clock, WaitProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task<InviteOutcome?> PollWithinAsync(TimeSpan remaining, TimeSpan pollStarted, TimeSpan started, Stopwatch clock, WaitProgressTracker tracker, CancellationToken cancellationToken)
     {
         _record.Polls++;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(remaining);
         try
         {
-            var outcome = await PollOnceAsync(started, clock, tracker, deadline.Token).ConfigureAwait(false);
+            var outcome = await PollOnceAsync(pollStarted, started, clock, tracker, deadline.Token).ConfigureAwait(false);
             _record.LastPollFailed = false;
             _record.LastPollCutOff = false;
             return outcome;
@@ -119,49 +123,34 @@ internal sealed class InvitePoller
         }
     }
 
-    private async Task<InviteOutcome?> PollOnceAsync(TimeSpan started, Stopwatch clock, WaitProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task<InviteOutcome?> PollOnceAsync(TimeSpan pollStarted, TimeSpan started, Stopwatch clock, WaitProgressTracker tracker, CancellationToken cancellationToken)
     {
         var operation = _operation;
         var callId = operation.CallId!;
-        Call call;
-        try
+        var snapshot = await _reader.ReadAsync(callId, operation.ApiVersion, pollStarted, ref _lastRound, cancellationToken).ConfigureAwait(false);
+        if (snapshot.NotFound is { } gone)
         {
-            call = await _calls.GetCallAsync(callId, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-        }
-        catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.CallNotFound)
-        {
-            return InviteOutcomes.CallEnded(operation, clock.Elapsed - started, $"Call {callId} ended (not found: request-id {ex.RequestId}) before operation {operation.Id} completed.");
+            return InviteOutcomes.CallEnded(operation, clock.Elapsed - started, $"Call {callId} ended (not found: request-id {gone.RequestId}) before operation {operation.Id} completed.");
         }
 
-        if (string.Equals(call.State, "terminated", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(snapshot.Call?.State, "terminated", StringComparison.OrdinalIgnoreCase))
         {
             return InviteOutcomes.CallEnded(operation, clock.Elapsed - started, $"Call {callId} was terminated before operation {operation.Id} completed.");
         }
 
-        InviteParticipantsOperation? served = null;
-        if (_operationServed)
+        var byKey = new Dictionary<string, Participant>(StringComparer.Ordinal);
+        foreach (var participant in snapshot.Roster)
         {
-            served = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-            if (served is null)
+            var key = participant.Info.Identity.Key;
+            if (!byKey.ContainsKey(key))
             {
-                // Not served (the real service does not document it): the roster alone decides from now on.
-                _operationServed = false;
-                _log.Debug($"GET of operation {operation.Id} is not served; deciding from the roster.");
-            }
-            else
-            {
-                InviteWaiter.Merge(operation, served);
-                if (served.Status == OperationStatus.Failed)
-                {
-                    return InviteOutcomes.Failed(operation, served.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, null);
-                }
+                byKey[key] = participant;
             }
         }
 
-        var roster = await _calls.ListParticipantsAsync(callId, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
-        var byKey = roster.GroupBy(p => p.Info.Identity.Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var joined = new List<Participant>();
         string? removed = null;
+        var unseen = 0;
         foreach (var invitee in _invitees)
         {
             var key = invitee.Identity.Key;
@@ -177,11 +166,14 @@ internal sealed class InvitePoller
             {
                 removed = invitee.Identity.ToString();
             }
+            else
+            {
+                unseen++;
+            }
         }
 
-        if (joined.Count == _invitees.Count || served?.Status == OperationStatus.Completed)
+        if (joined.Count == _invitees.Count)
         {
-            // All joined, or the operation says done while the roster lags: trust the operation.
             return InviteOutcomes.Completed(operation, joined, OutcomeSource.Poll, clock.Elapsed - started);
         }
 
@@ -189,7 +181,7 @@ internal sealed class InvitePoller
         {
             if (_operationServed)
             {
-                // The roster and the operation change together; read the operation again for its resultInfo.
+                // The roster says the invite failed; the operation says why (its resultInfo).
                 var final = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
                 if (final is not null)
                 {
@@ -198,6 +190,33 @@ internal sealed class InvitePoller
             }
 
             return InviteOutcomes.Failed(operation, operation.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, $"{removed} left the roster of call {callId} after ringing: the invite was declined or not answered.");
+        }
+
+        if (unseen > 0 && _operationServed)
+        {
+            // An invitee the roster has never shown: not yet added, or failed before a poll saw them ring (no PSTN
+            // sponsor, an unknown user). Only the operation can tell which; ringing invitees need no such read.
+            var served = await _calls.GetOperationAsync(callId, operation.Id!, operation.ApiVersion, cancellationToken).ConfigureAwait(false);
+            if (served is null)
+            {
+                // Not served (the real service does not document it): the roster alone decides from now on.
+                _operationServed = false;
+                _log.Debug($"GET of operation {operation.Id} is not served; deciding from the roster.");
+            }
+            else
+            {
+                InviteWaiter.Merge(operation, served);
+                if (served.Status == OperationStatus.Failed)
+                {
+                    return InviteOutcomes.Failed(operation, served.ResultInfo, OutcomeSource.Poll, clock.Elapsed - started, null);
+                }
+
+                if (served.Status == OperationStatus.Completed)
+                {
+                    // The operation says done while the roster lags: trust the operation.
+                    return InviteOutcomes.Completed(operation, joined, OutcomeSource.Poll, clock.Elapsed - started);
+                }
+            }
         }
 
         tracker.Report(operation.Id, $"Call {callId}: {joined.Count} of {_invitees.Count} joined, {_seenRinging.Count - joined.Count} ringing (poll {_record.Polls}).");

@@ -76,11 +76,12 @@ internal sealed class InviteWaiter
         tracker.Report(null, $"Waiting for {operations.Count} invite operation(s).");
         var release = new InOrderRelease(operations.Count, outcomeReady);
         using var throttle = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        using var reader = new CallRoundReader(_calls, options.PollInterval, cancellationToken);
         var tasks = operations.Select(async (operation, index) =>
         {
             // Leave the caller's thread first: the first poll of every operation must not run one after another on it.
             await Task.Yield();
-            var outcome = await WaitOneAsync(operation, options, clock, throttle, tracker, cancellationToken).ConfigureAwait(false);
+            var outcome = await WaitOneAsync(operation, options, clock, throttle, reader, tracker, cancellationToken).ConfigureAwait(false);
             tracker.Finished(outcome);
             release.Ready(index, outcome);
             return outcome;
@@ -96,7 +97,7 @@ internal sealed class InviteWaiter
         return outcomes[0];
     }
 
-    private async Task<InviteOutcome> WaitOneAsync(InviteParticipantsOperation operation, WaitOptions options, Stopwatch clock, SemaphoreSlim throttle, WaitProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task<InviteOutcome> WaitOneAsync(InviteParticipantsOperation operation, WaitOptions options, Stopwatch clock, SemaphoreSlim throttle, CallRoundReader reader, WaitProgressTracker tracker, CancellationToken cancellationToken)
     {
         var started = clock.Elapsed;
         var invitees = HonouredInvitees(operation);
@@ -114,7 +115,7 @@ internal sealed class InviteWaiter
         // An operation without an id (recovered from the roster) has no notification to wait for: only polling can decide it.
         var pollTask = options.Strategy == WaitStrategy.Notification && notificationTask is not null
             ? null
-            : new InvitePoller(_calls, _log, operation, invitees).PollAsync(options, started, clock, throttle, tracker, decided.Token);
+            : new InvitePoller(_calls, reader, _log, operation, invitees).PollAsync(options, started, clock, throttle, tracker, decided.Token);
 
         try
         {

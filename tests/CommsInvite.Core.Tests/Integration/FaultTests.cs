@@ -188,6 +188,75 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.Calls.GetCallAsync(call.Id!, cancellationToken: cancel.Token));
     }
 
+    [Fact]
+    public async Task An_unsure_invite_whose_roster_reads_meet_consecutive_401s_is_still_settled()
+    {
+        var log = new RecordingLogSink();
+        using var connection = await _emulator.ConnectAsync(log, FastPolicy);
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        // The invite is processed but its answer is lost; then five 401s in a row on the roster: the first two reads
+        // fail even after their token renewal, the third renews and gets through.
+        _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Method = "POST", Kind = FaultKind.ResetAfter, Count = 1 });
+        _emulator.Server.Faults.Add(new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.ExpiredToken, Count = 5 });
+        var expiredBefore = ExpiredTokens();
+
+        var operation = await connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Adele), InvitationParticipants.User(Users.Alex) } });
+
+        Assert.True(operation.RecoveredFromRoster);
+        Assert.Equal(5, ExpiredTokens() - expiredBefore);
+        Assert.True(connection.Statistics.ForcedTokenRefreshes >= 3, connection.Statistics.ToString());
+        Assert.Contains("to settle an unsure invite failed (AuthenticationFailed", log.All);
+        var roster = _emulator.Server.State.GetRoster(call.Id!);
+        Assert.Equal(1, roster.Count(e => string.Equals(e.IdentityId, Users.Adele, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(1, roster.Count(e => string.Equals(e.IdentityId, Users.Alex, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(0, _emulator.Server.State.Stats.DuplicateInvites);
+    }
+
+    [Fact]
+    public async Task An_unsure_invite_whose_roster_cannot_be_read_before_its_deadline_is_InviteUnsettled_naming_the_last_cause()
+    {
+        var budget = TimeSpan.FromSeconds(2);
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxTotalTime = budget });
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Method = "POST", Kind = FaultKind.ResetAfter, Count = 1 });
+        _emulator.Server.Faults.Add(new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.ExpiredToken });
+        var expiredBefore = ExpiredTokens();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Megan) } }));
+        clock.Stop();
+
+        Assert.Equal(ErrorIds.InviteUnsettled, error.ErrorId);
+        Assert.Equal(FailureCategory.AuthenticationError, error.Category);
+        Assert.Contains("the last failure: AuthenticationFailed: GET ", error.Message);
+        Assert.Contains("HTTP 401", error.Message);
+        var cause = Assert.IsType<GraphServiceException>(error.InnerException);
+        Assert.Equal(HttpStatusCode.Unauthorized, cause.StatusCode);
+        // Read again and again (not given up after the first two 401s), and not beyond the deadline by much.
+        Assert.True(ExpiredTokens() - expiredBefore >= 6);
+        Assert.InRange(clock.Elapsed, budget - TimeSpan.FromMilliseconds(500), budget + TimeSpan.FromSeconds(5));
+        Assert.Equal(1, _emulator.Server.State.GetRoster(call.Id!).Count(e => string.Equals(e.IdentityId, Users.Megan, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(0, _emulator.Server.State.Stats.DuplicateInvites);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_roster_reads_of_an_unsure_invite_at_once()
+    {
+        using var connection = await _emulator.ConnectAsync(null, FastPolicy with { MaxTotalTime = TimeSpan.FromMinutes(10), MaxRetryDelay = TimeSpan.FromSeconds(30) });
+        var call = await InviteTests.NewGroupCallAsync(connection);
+        _emulator.Server.Faults.Add(new FaultRule { Route = InviteRoute, Method = "POST", Kind = FaultKind.ResetAfter, Count = 1 });
+        _emulator.Server.Faults.Add(new FaultRule { Route = "/participants$", Method = "GET", Kind = FaultKind.ExpiredToken });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(800));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Alex) } }, cancel.Token));
+
+        // A hang guard, not a timing assertion: without cancellation the reads would go on for ten minutes.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), clock.Elapsed.ToString());
+    }
+
+    private long ExpiredTokens() => _emulator.Server.State.Stats.FaultsInjected.GetValueOrDefault("expiredToken");
+
     // expiredToken stays out of the random mixes: a second 401 right after a forced token refresh is, by design, a real
     // failure (the token is refreshed once per request), and random injection can hit one request twice.
     public static TheoryData<string, FaultRule[], int> Mixes() => new()
