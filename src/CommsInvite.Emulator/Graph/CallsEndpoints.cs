@@ -104,6 +104,8 @@ internal static partial class CallsEndpoints
     {
         var body = await HttpJson.ReadObjectAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
         if (body is null) return GraphErrors.BadRequest(http, "The request body must be a JSON call object.");
+        var clientId = http.Items[GraphAuth.ClientIdItem] as string ?? EmulatorDefaults.ClientId;
+        if (CallRefusals.Check(context, http, body, clientId) is { } refused) return refused;
         var callbackUri = body.GetString("callbackUri");
         if (!IsAcceptableCallback(callbackUri))
             return GraphErrors.BadRequest(http, "callbackUri must be an absolute https URI (http is accepted only for loopback hosts).");
@@ -151,7 +153,7 @@ internal static partial class CallsEndpoints
             MeetingId = join?.Meeting?.Id,
             JoinFailure = join?.Failure,
             Id = Guid.NewGuid().ToString(),
-            OwnerClientId = http.Items[GraphAuth.ClientIdItem] as string ?? EmulatorDefaults.ClientId,
+            OwnerClientId = clientId,
             CallbackUri = callbackUri,
             IsGroupCall = isGroup,
             ChatInfo = (JsonObject?)chatInfo?.DeepClone(),

@@ -40,7 +40,7 @@ internal static partial class ProvisioningEndpoints
         ["telephoneNumber"] = n.TelephoneNumber,
         ["operatorId"] = null,
         ["numberType"] = n.NumberType,
-        ["activationState"] = "activated",
+        ["activationState"] = n.ActivationState,
         ["assignmentTargetId"] = n.AssignmentTargetId,
         ["assignmentCategory"] = n.AssignmentCategory,
         ["assignmentStatus"] = n.AssignmentStatus,
@@ -51,6 +51,7 @@ internal static partial class ProvisioningEndpoints
         ["portInStatus"] = "completed",
         ["reverseNumberLookup"] = new JsonArray(n.ReverseNumberLookup.Select(r => (JsonNode?)r).ToArray()),
         ["supportedCustomerActions"] = new JsonArray("assign", "unassign", "update"),
+        ["capabilities"] = new JsonArray(n.Capabilities.Select(c => (JsonNode?)c).ToArray()),
     };
 
     /// <summary>One $filter clause as a test on a number's JSON; null with an error message when the clause is not understood.</summary>
