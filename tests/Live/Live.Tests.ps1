@@ -97,4 +97,12 @@ Describe 'A bot against a tenant' -Tag Live {
         $script:Call = $null
         @(Get-ChildItem -LiteralPath $Live.Recordings -Filter '*.json').Count | Should -BeGreaterThan 4
     }
+
+    # The emulator's contract: build.ps1 -Task LiveTest first runs this suite against an emulator and names its
+    # recordings here; a field the service sends that the emulator lacks, or an enum it spells differently, fails.
+    It 'matches the shapes the emulator answers with' -Skip:(-not $env:COMMSINVITE_LIVE_CONTRACT_BASELINE) {
+        $differences = @(Compare-LiveShape -Recorded $Live.Recordings -Emulated $env:COMMSINVITE_LIVE_CONTRACT_BASELINE)
+        $differences | ForEach-Object { "$($_.Recording) $($_.Path): $($_.Difference) (service '$($_.Recorded)', emulator '$($_.Emulated)')" } |
+            Should -BeNullOrEmpty
+    }
 }

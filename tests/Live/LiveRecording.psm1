@@ -124,4 +124,52 @@ function Reset-LiveRecording {
     $script:Counter = @{}
 }
 
-Export-ModuleMember -Function Protect-LiveText, Protect-LiveJson, Save-LiveRecording, Reset-LiveRecording
+# Field paths (array items as []) of a parsed JSON node, with the string values of enum-like fields.
+function Get-ShapeEntry($Node, [string]$Path, [System.Collections.Generic.Dictionary[string, string]]$Into) {
+    if ($Node -is [System.Collections.IDictionary]) {
+        foreach ($key in $Node.Keys) {
+            $child = if ($Path) { "$Path.$key" } else { $key }
+            $value = $Node[$key]
+            # The module's models write every property they know, null when the service sent none: only values count.
+            if ($null -eq $value) { continue }
+            # An enum value: a short word the sanitizer left alone (no placeholder, no spaces, no digits-only).
+            $enum = if ($value -is [string] -and $value -match '^[A-Za-z][A-Za-z]{1,39}$' -and $key -notin $script:NameKeys) { $value } else { $null }
+            if (-not $Into.ContainsKey($child) -or $enum) { $Into[$child] = $enum }
+            Get-ShapeEntry $value $child $Into
+        }
+    }
+    elseif ($Node -is [System.Collections.IEnumerable] -and $Node -isnot [string]) {
+        foreach ($item in $Node) { Get-ShapeEntry $item "$Path[]" $Into }
+    }
+}
+
+<#
+.SYNOPSIS
+    Compares the shapes of two recordings folders (a tenant's and the emulator's), file by file of the same name
+    (the number prefix ignored): fields the tenant sent that the emulator lacks, and enum values spelled differently
+    (case included). Fields only the emulator sends are not differences: the service may leave out empty ones.
+#>
+function Compare-LiveShape {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Recorded, [Parameter(Mandatory)][string]$Emulated)
+    $emulatedFiles = @{}
+    foreach ($file in Get-ChildItem -LiteralPath $Emulated -Filter '*.json') { $emulatedFiles[($file.BaseName -replace '^\d+-', '')] = $file.FullName }
+    foreach ($file in Get-ChildItem -LiteralPath $Recorded -Filter '*.json' | Sort-Object Name) {
+        $name = $file.BaseName -replace '^\d+-', ''
+        if (-not $emulatedFiles.ContainsKey($name)) { continue }
+        $real = [System.Collections.Generic.Dictionary[string, string]]::new([StringComparer]::Ordinal)
+        $emulator = [System.Collections.Generic.Dictionary[string, string]]::new([StringComparer]::Ordinal)
+        Get-ShapeEntry (Get-Content -Raw -LiteralPath $file.FullName | ConvertFrom-Json -AsHashtable -NoEnumerate) '' $real
+        Get-ShapeEntry (Get-Content -Raw -LiteralPath $emulatedFiles[$name] | ConvertFrom-Json -AsHashtable -NoEnumerate) '' $emulator
+        foreach ($path in $real.Keys) {
+            if (-not $emulator.ContainsKey($path)) {
+                [pscustomobject]@{ Recording = $name; Path = $path; Difference = 'FieldMissingInEmulator'; Recorded = $real[$path]; Emulated = $null }
+            }
+            elseif ($real[$path] -and $emulator[$path] -and $real[$path] -cne $emulator[$path] -and $real[$path] -ieq $emulator[$path]) {
+                [pscustomobject]@{ Recording = $name; Path = $path; Difference = 'EnumSpelling'; Recorded = $real[$path]; Emulated = $emulator[$path] }
+            }
+        }
+    }
+}
+
+Export-ModuleMember -Function Protect-LiveText, Protect-LiveJson, Save-LiveRecording, Reset-LiveRecording, Compare-LiveShape

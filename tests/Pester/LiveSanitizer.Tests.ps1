@@ -60,4 +60,25 @@ Describe 'Live recording sanitizer' {
             Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
         }
     }
+
+    It 'compares a tenant''s recording with the emulator''s: missing fields and enum spellings' {
+        $root = Join-Path ([System.IO.Path]::GetTempPath()) ('LiveContract.' + [guid]::NewGuid().ToString('N'))
+        try {
+            $real = New-Item -ItemType Directory -Path (Join-Path $root 'real')
+            $emulated = New-Item -ItemType Directory -Path (Join-Path $root 'emulated')
+            Set-Content -LiteralPath (Join-Path $real '02-call.json') -Value '{"id":"x","state":"Established","callChainId":"y","targets":[{"identity":{"phone":{"id":"+1"}}}]}'
+            Set-Content -LiteralPath (Join-Path $emulated '02-call.json') -Value '{"id":"x","state":"established","callChainId":null,"targets":[{"identity":{"phone":{"id":"+1"}}}],"extra":1}'
+            Set-Content -LiteralPath (Join-Path $real '03-only-real.json') -Value '{"a":1}'
+            $differences = @(Compare-LiveShape -Recorded $real -Emulated $emulated)
+            $differences.Count | Should -Be 2
+            ($differences | Where-Object Difference -eq 'FieldMissingInEmulator').Path | Should -Be 'callChainId'
+            $enum = $differences | Where-Object Difference -eq 'EnumSpelling'
+            $enum.Path | Should -Be 'state'
+            $enum.Recorded | Should -Be 'Established'
+            $enum.Emulated | Should -Be 'established'
+        }
+        finally {
+            Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
 }
