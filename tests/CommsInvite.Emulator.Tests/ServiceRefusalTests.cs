@@ -143,6 +143,33 @@ public sealed class ServiceRefusalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PhoneInvite_IntoAMeetingJoinedWithoutInstance_Fails403WithDiagCode10151()
+    {
+        var (_, meeting) = await TestHttp.SendAsync(_http, HttpMethod.Post, "/_emulator/meetings", new JsonObject { ["subject"] = "refusals" });
+        var body = GroupCall();
+        body.Remove("chatInfo");
+        body["meetingInfo"] = new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.joinMeetingIdMeetingInfo",
+            ["joinMeetingId"] = meeting!["joinMeetingId"]!.GetValue<string>(),
+            ["passcode"] = meeting["passcode"]?.GetValue<string>(),
+        };
+        var (call, callBody) = await TestHttp.SendAsync(_http, HttpMethod.Post, "/v1.0/communications/calls", body);
+        Assert.Equal(HttpStatusCode.Created, call.StatusCode);
+        var callId = callBody!["id"]!.GetValue<string>();
+        var (invite, _) = await TestHttp.SendAsync(_http, HttpMethod.Post, $"/v1.0/communications/calls/{callId}/participants/invite", new JsonObject
+        {
+            ["participants"] = new JsonArray(new JsonObject { ["identity"] = new JsonObject { ["phone"] = new JsonObject { ["id"] = "+14255550198" } } }),
+        });
+        Assert.Equal(HttpStatusCode.OK, invite.StatusCode);
+        var (_, final) = await SeedContractTests.PollAsync(() => TestHttp.SendAsync(_http, HttpMethod.Get, invite.Headers.Location!.PathAndQuery),
+            r => r.Body?["status"]?.GetValue<string>() is "failed" or "completed");
+        Assert.Equal("failed", final!["status"]!.GetValue<string>());
+        Assert.Equal(403, final["resultInfo"]!["code"]!.GetValue<int>());
+        Assert.Contains("DiagCode: 403#10151", final["resultInfo"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UserConfigurations_ShowInstancesAsResourceAccountsWithTheirNumbers()
     {
         var objectId = await ProvisioningSteps.ApplicationInstanceWithNumberAsync(_http, "+12345678902");

@@ -210,4 +210,15 @@ Describe 'Service refusals explained' {
         $outcome = $result.Output | Where-Object { $_.Status -eq 'Failed' }
         $outcome.RecommendedAction | Should -Be $result.Errors[0].ErrorDetails.RecommendedAction
     }
+
+    It 'explains 403#10151 on a dial-out from a meeting joined without an application instance' {
+        $meeting = Invoke-EmulatorAdmin 'meetings' @{ subject = 'Refusals' }
+        $call = New-CsGraphCall -CallbackUri $CallbackUri -JoinWebUrl $meeting.joinWebUrl -ErrorAction Stop
+        $result = Invoke-Captured {
+            Invoke-CsGraphParticipantInvite -CallId $call.Id -PhoneNumber '+14255550112' -ErrorAction Stop | Wait-CsGraphInviteOperation -Timeout 30 -PollInterval 0.2
+        }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].Exception.DiagnosticCode | Should -Be '403#10151'
+        $result.Errors[0].ErrorDetails.RecommendedAction | Should -BeLike '*-SourceApplicationInstanceId*Test-CsGraphBotReadiness*'
+    }
 }

@@ -438,6 +438,8 @@ internal static partial class CallsEndpoints
 
     internal const string NoPstnSponsorDiagCode = "412#10073";
 
+    internal const string PstnMetadataMissingDiagCode = "403#10151";
+
     /// <summary>Whether an invitee answers: null = answers; otherwise the operation's resultInfo.</summary>
     private static (int Code, int Subcode, string Message)? Decide(EmulatorContext context, CallRecord call, InvitedParticipant p)
     {
@@ -458,6 +460,10 @@ internal static partial class CallsEndpoints
                     ? null
                     : UnknownInvitee("application", p.IdentityId);
             case "phone":
+                // A meeting joined without an application instance as the source carries nothing to dial out with
+                // (observed: 403#10151; that this is the trigger is assumed, docs/emulator.md).
+                if (call.SourceApplicationInstanceId is null && call.MeetingInfo is not null)
+                    return (403, 10151, $"addParticipants failed for participant {p.IdentityId}. Underlying reason: Call does not contain the metadata required for making this PSTN dial out.. DiagCode: {PstnMetadataMissingDiagCode}");
                 var instance = call.SourceApplicationInstanceId is null ? null : state.FindApplicationInstance(call.SourceApplicationInstanceId);
                 string? number;
                 lock (state.ProvisioningLock) number = instance?.PhoneNumber;
