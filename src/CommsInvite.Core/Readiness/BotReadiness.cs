@@ -62,14 +62,15 @@ internal sealed class BotReadiness
 
         results.Add(ConnectionCheck(claims, request));
 
-        // What the later checks read, each once.
-        var configuration = await ReadAsync(claims, UserConfigurationPermissions,
-            ct => GetJsonAsync("v1.0", "admin/teams/userConfigurations/" + Uri.EscapeDataString(request.Identity), ct), cancellationToken).ConfigureAwait(false);
+        // What the later checks read, each once. userConfigurations is keyed by the user's id (documented), so a UPN is
+        // turned into the object id first, through the instance or the directory user.
         var instance = await ReadInstanceAsync(request.Identity, cancellationToken).ConfigureAwait(false);
-        var objectId = instance.Value?.ObjectId ?? Text(configuration.Value, "id");
+        var objectId = instance.Value?.ObjectId;
         var user = await ReadAsync(claims, UserReadPermissions,
             ct => GetJsonAsync("v1.0", "users/" + Uri.EscapeDataString(objectId ?? request.Identity) + "?$select=id,userPrincipalName,usageLocation,assignedLicenses", ct), cancellationToken).ConfigureAwait(false);
         objectId ??= Text(user.Value, "id");
+        var configuration = await ReadAsync(claims, UserConfigurationPermissions,
+            ct => GetJsonAsync("v1.0", "admin/teams/userConfigurations/" + Uri.EscapeDataString(objectId ?? request.Identity), ct), cancellationToken).ConfigureAwait(false);
         var numbers = objectId is null
             ? new Read<JsonElement?>(null, null, Missing: true)
             : await ReadAsync(claims, NumberReadPermissions,
