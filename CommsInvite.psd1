@@ -36,6 +36,7 @@
         'ConvertFrom-CsGraphNotification'
         'Start-CsGraphNotificationListener'
         'Stop-CsGraphNotificationListener'
+        'Test-CsGraphBotReadiness'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

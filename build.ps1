@@ -12,6 +12,9 @@
              Install-PSResource / Install-Module can install from.
     Demo     Build, start the emulator and run examples/<Example>.ps1 (Invite-TwoUsers by default: create a group call,
              invite two users, wait, print the outcome and the roster) in a new pwsh that finds the module by name.
+    LiveTest Build, then the live suite (tests/Live, tagged Live) against the tenant the COMMSINVITE_LIVE_* environment
+             variables name (docs/testing.md); without them it lists the missing ones and exits 1. Test runs the same
+             suite once against an emulator.
 
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -20,7 +23,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'LiveTest')]
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -142,8 +145,15 @@ function Invoke-Test {
     $passed += $pesterPassed
     $failed += $pesterFailed
 
+    # The live suite, once, against an emulator: the same variables a tenant run takes, pointed at it.
+    $live = Invoke-LiveSuiteOnEmulator -PesterManifest $pesterManifest
+    if ($live.Failed -gt 0) { $failedSuites.Add('Live (emulator)') }
+    $passed += $live.Passed
+    $failed += $live.Failed
+
     Write-Host ''
     Write-Host "pester: $pesterPassed passed, $pesterFailed failed"
+    Write-Host "live (emulator): $($live.Passed) passed, $($live.Failed) failed"
     if ($failedSuites.Count -gt 0) {
         Write-Host "Failed suites: $($failedSuites -join ', ')"
     }
@@ -219,9 +229,101 @@ function Invoke-Demo {
     }
 }
 
+# The live suite's variables (docs/testing.md): the tenant, the bot app and its certificate, the application
+# instance and a test user are required; a number, a callback address, the cloud and the recordings folder are not.
+$liveRequired = 'COMMSINVITE_LIVE_TENANT_ID', 'COMMSINVITE_LIVE_CLIENT_ID', 'COMMSINVITE_LIVE_INSTANCE', 'COMMSINVITE_LIVE_USER_ID'
+
+function Get-LiveMissing {
+    $missing = @($liveRequired | Where-Object { -not [Environment]::GetEnvironmentVariable($_) })
+    if (-not $env:COMMSINVITE_LIVE_CERTIFICATE_PATH -and -not $env:COMMSINVITE_LIVE_CERTIFICATE_THUMBPRINT) {
+        $missing += 'COMMSINVITE_LIVE_CERTIFICATE_PATH (or COMMSINVITE_LIVE_CERTIFICATE_THUMBPRINT)'
+    }
+    $missing
+}
+
+# Runs tests/Live (tag Live) in a child pwsh; returns the passed and failed counts.
+function Invoke-LiveSuite([string]$PesterManifest, [string]$ResultFile) {
+    $runner = Join-Path $repoRoot 'tools/Invoke-PesterSuite.ps1'
+    # Its lines go to the host: this function's output is the counts.
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterManifest $PesterManifest -Path (Join-Path $repoRoot 'tests/Live') -ResultFile $ResultFile -Tag Live | Out-Host
+    $exit = $LASTEXITCODE
+    $livePassed = 0
+    $liveFailed = 0
+    if (Test-Path -LiteralPath $ResultFile) {
+        $results = [xml](Get-Content -LiteralPath $ResultFile -Raw)
+        $r = $results.'test-results'
+        $liveFailed = [int]$r.failures + [int]$r.errors
+        $livePassed = [int]$r.total - $liveFailed - [int]$r.'not-run' - [int]$r.skipped - [int]$r.inconclusive - [int]$r.ignored - [int]$r.invalid
+    }
+    if ($exit -ne 0 -and $liveFailed -eq 0) { $liveFailed = 1 }
+    [pscustomobject]@{ Passed = $livePassed; Failed = $liveFailed }
+}
+
+function Invoke-LiveTest {
+    $missing = @(Get-LiveMissing)
+    if ($missing.Count -gt 0) {
+        Write-Host "The live suite needs these environment variables (docs/testing.md): $($missing -join ', ')" -ForegroundColor Red
+        exit 1
+    }
+    Invoke-Build
+    $pesterManifest = Get-PesterManifest
+    # First the same suite against an emulator: its recordings are the baseline the tenant's shapes are compared with.
+    $baseline = Join-Path $repoRoot 'out/live/emulator-baseline'
+    Remove-Item -LiteralPath $baseline -Recurse -Force -ErrorAction SilentlyContinue
+    $emulated = Invoke-LiveSuiteOnEmulator -PesterManifest $pesterManifest -Recordings $baseline
+    if ($emulated.Failed -gt 0) { Write-Host 'The emulator run failed; the shapes are not compared.' -ForegroundColor Yellow }
+    else { $env:COMMSINVITE_LIVE_CONTRACT_BASELINE = $baseline }
+    $live = Invoke-LiveSuite -PesterManifest $pesterManifest -ResultFile (Join-Path $repoRoot 'tests/Live/testResults.xml')
+    Write-Host "live: $($live.Passed) passed, $($live.Failed) failed"
+    if ($live.Failed -gt 0) { exit 1 }
+}
+
+# The live suite against a fresh emulator: a bot provisioned there by the README's pipeline, the dev client's
+# certificate, a seeded user, a number; the variables are set for the child pwsh only and restored after.
+function Invoke-LiveSuiteOnEmulator([string]$PesterManifest, [string]$Recordings) {
+    $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('CommsInvite.Live.' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $folder
+    $names = @($liveRequired) + 'COMMSINVITE_LIVE_CERTIFICATE_PATH', 'COMMSINVITE_LIVE_CERTIFICATE_PASSWORD', 'COMMSINVITE_LIVE_CERTIFICATE_THUMBPRINT',
+        'COMMSINVITE_LIVE_PHONE_NUMBER', 'COMMSINVITE_LIVE_CALLBACK_URI', 'COMMSINVITE_LIVE_EMULATOR_CONNECTION_FILE', 'COMMSINVITE_LIVE_ENVIRONMENT', 'COMMSINVITE_LIVE_RECORDINGS',
+        'COMMSINVITE_LIVE_CONTRACT_BASELINE'
+    $saved = @{}
+    foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $emulator = $null
+    try {
+        $emulator = Start-Emulator -Folder $folder
+        $connection = Get-Content -Raw -LiteralPath $emulator.ConnectionFile | ConvertFrom-Json
+        $bot = & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $repoRoot 'tests/Live/Initialize-EmulatorBot.ps1') `
+            -EmulatorConnectionFile $emulator.ConnectionFile -ModuleManifest (Join-Path $moduleFolder 'CommsInvite.psd1')
+        if ($LASTEXITCODE -ne 0) { throw "Provisioning the live suite's bot in the emulator failed: $bot" }
+        $bot = ($bot | Select-Object -Last 1) | ConvertFrom-Json
+        foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $null) }
+        $env:COMMSINVITE_LIVE_TENANT_ID = $connection.tenantId
+        $env:COMMSINVITE_LIVE_CLIENT_ID = $connection.clientId
+        $env:COMMSINVITE_LIVE_CERTIFICATE_PATH = $connection.clientCertificatePath
+        $env:COMMSINVITE_LIVE_CERTIFICATE_PASSWORD = $connection.clientCertificatePassword
+        $env:COMMSINVITE_LIVE_INSTANCE = $bot.objectId
+        $env:COMMSINVITE_LIVE_USER_ID = '278405a3-f568-4b3e-b684-009193463064'
+        $env:COMMSINVITE_LIVE_PHONE_NUMBER = '+14255550123'
+        # No callback variable: the suite's default address, as a first run against a tenant has it.
+        $env:COMMSINVITE_LIVE_EMULATOR_CONNECTION_FILE = $emulator.ConnectionFile
+        $env:COMMSINVITE_LIVE_RECORDINGS = if ($Recordings) { $Recordings } else { Join-Path $folder 'recordings' }
+        Invoke-LiveSuite -PesterManifest $PesterManifest -ResultFile (Join-Path $repoRoot 'tests/Live/testResults.xml')
+    }
+    catch {
+        Write-Host "live (emulator): $_" -ForegroundColor Red
+        [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    finally {
+        foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        if ($emulator -and -not $emulator.Process.HasExited) { Stop-Process -Id $emulator.Process.Id -Force }
+        Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Package' { Invoke-Package }
     'Demo' { Invoke-Demo }
+    'LiveTest' { Invoke-LiveTest }
 }

@@ -9,7 +9,9 @@ param(
     [Parameter(Mandatory)][string]$PesterManifest,
     [Parameter(Mandatory)][string]$Path,
     [Parameter(Mandatory)][string]$ResultFile,
-    [string[]]$FullName = @()
+    [string[]]$FullName = @(),
+    # Only tests with one of these tags (the live suite is tagged Live).
+    [string[]]$Tag = @()
 )
 
 # No preference variables here: the tests inherit this scope, and several check non-terminating errors.
@@ -23,6 +25,7 @@ $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $ResultFile
 if ($FullName) { $configuration.Filter.FullName = $FullName }
+if ($Tag) { $configuration.Filter.Tag = $Tag }
 $result = Invoke-Pester -Configuration $configuration
 if ($result.Result -ne 'Passed' -and $result.FailedCount -eq 0) { exit 1 }
 exit [Math]::Min(255, $result.FailedCount)

@@ -96,6 +96,10 @@ internal sealed class GraphConnection : IDisposable
         return _context;
     }
 
+    /// <summary>The current bearer token (cached or renewed), for code that reads its claims; never shown or logged.</summary>
+    internal async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken = default) =>
+        (await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false)).Token;
+
     /// <summary>An absolute Graph URI for "v1.0/..." or "beta/...".</summary>
     /// <remarks>
     /// Plain concatenation onto the endpoint (which ends in '/'): resolving a relative Uri against a base costs

@@ -51,7 +51,7 @@ public static class EmulatorDefaults
     {
         "Calls.InitiateGroupCall.All", "Calls.Initiate.All", "Calls.JoinGroupCall.All", "Organization.Read.All",
         "User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "TeamsTelephoneNumber.ReadWrite.All",
-        "TeamsAppInstance.ReadWrite.All",
+        "TeamsAppInstance.ReadWrite.All", "TeamsUserConfiguration.Read.All",
     };
 
     public const string PhoneSystemVirtualUserSkuId = "440eaaa8-b3e0-484b-a8be-62870b9ba70a";

@@ -24,6 +24,12 @@ public sealed class ClientRegistration
     public string? ClientSecret { get; init; }
     public IReadOnlyList<string> Roles { get; init; } = Array.Empty<string>();
     public IReadOnlyList<X509Certificate2> Certificates { get; init; } = Array.Empty<X509Certificate2>();
+
+    /// <summary>Whether calling is enabled on the bot's Teams channel; false makes create call answer 7503.</summary>
+    public bool CallingEnabled { get; init; } = true;
+
+    /// <summary>The tenant its tokens are issued in (null: the emulator's own); another tenant's tokens get 7505 on calls routes.</summary>
+    public string? TenantId { get; init; }
 }
 
 /// <summary>A Teams application instance (resource account).</summary>
@@ -51,6 +57,14 @@ public sealed class PhoneNumberRecord
     public string? LocationId { get; set; }
     public string? NetworkSiteId { get; set; }
     public List<string> ReverseNumberLookup { get; } = new();
+
+    /// <summary>What the number may be assigned to (numberAssignment.capabilities): userAssignment, voiceApplicationAssignment, conferenceAssignment.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = DefaultCapabilities;
+
+    /// <summary>activated, or e.g. assignmentPending / assignmentFailed for a number not yet usable.</summary>
+    public string ActivationState { get; set; } = "activated";
+
+    public static readonly IReadOnlyList<string> DefaultCapabilities = new[] { "userAssignment", "voiceApplicationAssignment", "conferenceAssignment" };
 }
 
 /// <summary>A subscribed SKU with its seats.</summary>
@@ -172,8 +186,8 @@ public sealed class EmulatorState
 
     public IReadOnlyList<PhoneNumberRecord> GetNumbers() => Numbers.Values.OrderBy(n => n.TelephoneNumber, StringComparer.Ordinal).ToArray();
 
-    public void AddPhoneNumber(string telephoneNumber, string numberType = "callingPlan") =>
-        Numbers.TryAdd(telephoneNumber, new PhoneNumberRecord { TelephoneNumber = telephoneNumber, NumberType = numberType });
+    public void AddPhoneNumber(string telephoneNumber, string numberType = "callingPlan", IReadOnlyList<string>? capabilities = null, string activationState = "activated") =>
+        Numbers.TryAdd(telephoneNumber, new PhoneNumberRecord { TelephoneNumber = telephoneNumber, NumberType = numberType, Capabilities = capabilities ?? PhoneNumberRecord.DefaultCapabilities, ActivationState = activationState });
 
     public void AddSku(string skuId, string skuPartNumber, int enabled) =>
         Skus[skuId] = new SubscribedSku { SkuId = skuId, SkuPartNumber = skuPartNumber, Enabled = enabled };

@@ -313,6 +313,17 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         Add("ConvertFrom-CsGraphNotification", "LiteralPath", "a directory where a file is expected", "ConvertFrom-CsGraphNotification -LiteralPath ([System.IO.Path]::GetTempPath())", "NotificationFileUnreadable", ErrorCategory.ReadError);
         Add("ConvertFrom-CsGraphNotification", "LiteralPath", "empty path", "ConvertFrom-CsGraphNotification -LiteralPath ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
 
+        const string Ready = "Test-CsGraphBotReadiness";
+        Add(Ready, "Identity", "identity that is neither a GUID nor a user principal name", "Test-CsGraphBotReadiness -Identity 'bot'", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Ready, "Identity", "empty identity", "Test-CsGraphBotReadiness -Identity ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
+        Add(Ready, "Identity", "oversized identity", $"Test-CsGraphBotReadiness -Identity ({Long} + '@contoso.com')", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Ready, "PhoneNumber", "number without the leading +", "Test-CsGraphBotReadiness -Identity $user -PhoneNumber '14255550123'", "InvalidPhoneNumber", ErrorCategory.InvalidArgument);
+        Add(Ready, "PhoneNumber", "empty number", "Test-CsGraphBotReadiness -Identity $user -PhoneNumber ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
+        Add(Ready, "JoinWebUrl", "join link on a host that is not Teams", "Test-CsGraphBotReadiness -Identity $user -JoinWebUrl 'https://example.com/l/meetup-join/19%3ameeting_x%40thread.v2/0'", "InvalidJoinWebUrl", ErrorCategory.InvalidArgument);
+        Add(Ready, "CallbackUri", "relative callback", "Test-CsGraphBotReadiness -Identity $user -CallbackUri '/callback'", "InvalidUri", ErrorCategory.InvalidArgument);
+        Add(Ready, "CallbackUri", "ftp:// callback", "Test-CsGraphBotReadiness -Identity $user -CallbackUri 'ftp://bot.contoso.com/callback'", "InvalidUri", ErrorCategory.InvalidArgument);
+        Add(Ready, "", "a call from the pipeline", "$call | Test-CsGraphBotReadiness", "InputObjectNotBound", ErrorCategory.InvalidArgument);
+
         return cases;
     }
 
@@ -322,6 +333,7 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         ["Connect-CsGraph/ManagedIdentity"] = "switch",
         ["Connect-CsGraph/PassThru"] = "switch",
         ["Invoke-CsGraphParticipantInvite/Wait"] = "switch",
+        ["Test-CsGraphBotReadiness/Quiet"] = "switch",
         // Free text that Graph takes as it is and documents no limit for: nothing the module could check early.
         // (Known gap: oversized values go to the service, which answers 400; see README.md, "Faults, throttling and secrets".)
         ["New-CsGraphCall/ThreadId"] = "free text (Teams thread ids have several shapes); empty is refused at binding",

@@ -79,6 +79,8 @@ BeforeAll {
     $number = (Get-CsPhoneNumberAssignment -PstnAssignmentStatus Unassigned -NumberType CallingPlan -Top 1 -ErrorAction Stop).TelephoneNumber
     $made.Add(($bot | Set-CsPhoneNumberAssignment -TelephoneNumber $number -NumberType CallingPlan -PassThru -ErrorAction Stop))
     foreach ($assignment in Get-CsPhoneNumberAssignment -Top 3 -ErrorAction Stop) { $made.Add($assignment) }
+    # Readiness: passed checks (evidence) and a failed one (its fix), in one table.
+    foreach ($check in Test-CsGraphBotReadiness -Identity $bot.ObjectId -PhoneNumber $number -CallbackUri 'https://127.0.0.1/api/calls' -ErrorAction Stop) { $made.Add($check) }
 
     $script:Samples = @{}
     foreach ($sample in $made) {

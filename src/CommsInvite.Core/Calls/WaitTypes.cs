@@ -107,6 +107,14 @@ public sealed class InviteOutcome
     /// </summary>
     public string? DiagnosticCode => DiagnosticCodes.Parse(ResultInfo?.Message);
 
+    /// <summary>
+    /// For an outcome that is not Completed because the service refused the bot (7504, 7505, 412#10073...): the likely
+    /// cause and fix, the same text as the error's RecommendedAction; otherwise null.
+    /// </summary>
+    public string? RecommendedAction => Status == InviteOutcomeStatus.Completed
+        ? null
+        : ServiceRefusals.RecommendedAction(Error) ?? ServiceRefusals.RecommendedAction(ResultInfo);
+
     /// <summary>Invitees found in the roster with media (joined).</summary>
     public IReadOnlyList<Participant> JoinedParticipants { get; init; } = Array.Empty<Participant>();
 

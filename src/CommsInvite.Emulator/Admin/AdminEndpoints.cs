@@ -126,8 +126,19 @@ internal static class AdminEndpoints
         if (body is null) return Problem("Body must be a JSON object.");
         var clientId = body.GetString("clientId") ?? Guid.NewGuid().ToString();
         var roles = body.Get("roles") is JsonArray r ? r.Select(n => n?.GetValue<string>()).OfType<string>().ToArray() : Array.Empty<string>();
-        context.State.AddClient(new ClientRegistration { ClientId = clientId, ClientSecret = body.GetString("clientSecret"), Roles = roles });
-        return HttpJson.Json(new JsonObject { ["clientId"] = clientId, ["roles"] = new JsonArray(roles.Select(x => (JsonNode?)x).ToArray()) }, 201);
+        if (body.Get("callingEnabled") is { } calling && calling.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            return Problem("callingEnabled must be true or false.");
+        var callingEnabled = body.Get("callingEnabled")?.GetValueKind() != JsonValueKind.False;
+        var tenantId = body.GetString("tenantId");
+        if (tenantId is not null && !Guid.TryParse(tenantId, out _)) return Problem("tenantId must be a GUID.");
+        context.State.AddClient(new ClientRegistration { ClientId = clientId, ClientSecret = body.GetString("clientSecret"), Roles = roles, CallingEnabled = callingEnabled, TenantId = tenantId });
+        return HttpJson.Json(new JsonObject
+        {
+            ["clientId"] = clientId,
+            ["roles"] = new JsonArray(roles.Select(x => (JsonNode?)x).ToArray()),
+            ["callingEnabled"] = callingEnabled,
+            ["tenantId"] = tenantId ?? context.State.TenantId,
+        }, 201);
     }
 
     private static async Task<IResult> SettingsAsync(EmulatorContext context, HttpContext http)
@@ -184,7 +195,8 @@ internal static class AdminEndpoints
         var body = await HttpJson.ReadObjectAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
         var number = body?.GetString("telephoneNumber");
         if (number is null) return Problem("Body needs telephoneNumber.");
-        context.State.AddPhoneNumber(number, body!.GetString("numberType") ?? "callingPlan");
+        var capabilities = body!.Get("capabilities") is JsonArray c ? c.Select(n => n?.GetValue<string>()).OfType<string>().ToArray() : null;
+        context.State.AddPhoneNumber(number, body!.GetString("numberType") ?? "callingPlan", capabilities, body!.GetString("activationState") ?? "activated");
         return Results.NoContent();
     }
 }

@@ -107,6 +107,8 @@ internal static partial class CallsEndpoints
     {
         var body = await HttpJson.ReadObjectAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
         if (body is null) return GraphErrors.BadRequest(http, "The request body must be a JSON call object.");
+        var clientId = http.Items[GraphAuth.ClientIdItem] as string ?? EmulatorDefaults.ClientId;
+        if (CallRefusals.Check(context, http, body, clientId) is { } refused) return refused;
         var callbackUri = body.GetString("callbackUri");
         if (!IsAcceptableCallback(callbackUri))
             return GraphErrors.BadRequest(http, "callbackUri must be an absolute https URI (http is accepted only for loopback hosts).");
@@ -154,7 +156,7 @@ internal static partial class CallsEndpoints
             MeetingId = join?.Meeting?.Id,
             JoinFailure = join?.Failure,
             Id = Guid.NewGuid().ToString(),
-            OwnerClientId = http.Items[GraphAuth.ClientIdItem] as string ?? EmulatorDefaults.ClientId,
+            OwnerClientId = clientId,
             CallbackUri = callbackUri,
             IsGroupCall = isGroup,
             ChatInfo = (JsonObject?)chatInfo?.DeepClone(),
@@ -439,6 +441,8 @@ internal static partial class CallsEndpoints
 
     internal const string NoPstnSponsorDiagCode = "412#10073";
 
+    internal const string PstnMetadataMissingDiagCode = "403#10151";
+
     /// <summary>Whether an invitee answers: null = answers; otherwise the operation's resultInfo.</summary>
     private static (int Code, int Subcode, string Message)? Decide(EmulatorContext context, CallRecord call, InvitedParticipant p)
     {
@@ -459,6 +463,10 @@ internal static partial class CallsEndpoints
                     ? null
                     : UnknownInvitee("application", p.IdentityId);
             case "phone":
+                // A meeting joined without an application instance as the source carries nothing to dial out with
+                // (observed: 403#10151; that this is the trigger is assumed, docs/emulator.md).
+                if (call.SourceApplicationInstanceId is null && call.MeetingInfo is not null)
+                    return (403, 10151, $"addParticipants failed for participant {p.IdentityId}. Underlying reason: Call does not contain the metadata required for making this PSTN dial out.. DiagCode: {PstnMetadataMissingDiagCode}");
                 var instance = call.SourceApplicationInstanceId is null ? null : state.FindApplicationInstance(call.SourceApplicationInstanceId);
                 string? number;
                 lock (state.ProvisioningLock) number = instance?.PhoneNumber;

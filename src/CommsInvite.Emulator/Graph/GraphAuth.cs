@@ -11,6 +11,11 @@ internal sealed record GraphPermission(IReadOnlyList<string> Roles, bool IsCalls
 internal static class GraphAuth
 {
     public const string ClientIdItem = "emulator.client-id";
+    public const string TenantIdItem = "emulator.tenant-id";
+
+    /// <summary>The service's answer to a token issued in another tenant than the call's (observed, see docs/troubleshooting.md).</summary>
+    public static IResult TenantMismatch(HttpContext http) =>
+        GraphErrors.Result(http, 403, "7505", "Request authorization tenant mismatch.");
 
     public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new GraphPermission(roles, false));
@@ -29,6 +34,10 @@ internal static class GraphAuth
         if (!check.IsValid) return Unauthorized(context, http, check.FailureMessage!);
 
         var permission = http.GetEndpoint()?.Metadata.GetMetadata<GraphPermission>();
+        // The emulator holds one directory: other routes serve it to any valid token, calls routes refuse a token from
+        // another tenant as the service does.
+        if (permission is { IsCallsApi: true } && !string.Equals(check.TenantId, context.State.TenantId, StringComparison.OrdinalIgnoreCase))
+            return TenantMismatch(http);
         if (permission is not null && !permission.Roles.Any(r => check.Roles.Contains(r, StringComparer.OrdinalIgnoreCase)))
         {
             return permission.IsCallsApi
@@ -36,6 +45,7 @@ internal static class GraphAuth
                 : GraphErrors.Result(http, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
         }
         http.Items[ClientIdItem] = check.ClientId;
+        http.Items[TenantIdItem] = check.TenantId;
         return await next(invocation).ConfigureAwait(false);
     }
 

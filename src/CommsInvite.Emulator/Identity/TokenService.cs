@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace CommsInvite.Emulator.Identity;
 
 /// <summary>Result of validating a bearer token on a Graph route.</summary>
-internal sealed record AccessTokenCheck(bool IsValid, string? ClientId, IReadOnlyList<string> Roles, string? FailureMessage);
+internal sealed record AccessTokenCheck(bool IsValid, string? ClientId, IReadOnlyList<string> Roles, string? FailureMessage, string? TenantId = null);
 
 /// <summary>Issues and validates the emulator's RS256 tokens.</summary>
 internal static class TokenService
@@ -27,7 +27,7 @@ internal static class TokenService
             SigningCredentials = new SigningCredentials(context.Keys.TokenSigningKey, SecurityAlgorithms.RsaSha256),
             Claims = new Dictionary<string, object>
             {
-                ["tid"] = context.State.TenantId,
+                ["tid"] = client.TenantId ?? context.State.TenantId,
                 ["appid"] = client.ClientId,
                 ["azp"] = client.ClientId,
                 ["oid"] = client.ClientId,
@@ -72,7 +72,8 @@ internal static class TokenService
         }
         var roles = result.ClaimsIdentity.FindAll("roles").Select(c => c.Value).ToArray();
         var appId = result.ClaimsIdentity.FindFirst("appid")?.Value;
-        return new AccessTokenCheck(true, appId, roles, null);
+        var tenantId = result.ClaimsIdentity.FindFirst("tid")?.Value;
+        return new AccessTokenCheck(true, appId, roles, null, tenantId);
     }
 
     /// <summary>Validates a client assertion (RFC 7523) against the client's registered certificates.</summary>

@@ -49,6 +49,7 @@ internal static partial class ProvisioningEndpoints
         graph.MapPost("/admin/teams/applicationInstances/{instance}/sync", (string instance, HttpContext http) => SyncInstance(context, http, instance)).RequireRoles(InstanceRoles);
 
         MapNumbers(graph, version, context);
+        if (version == "v1.0") MapUserConfigurations(graph, context);
     }
 
     private static IResult BadRequest(HttpContext http, string message) => GraphErrors.Result(http, 400, "Request_BadRequest", message);

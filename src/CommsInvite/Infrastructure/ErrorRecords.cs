@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using CommsInvite.Core;
+using CommsInvite.Core.Calls;
 
 namespace CommsInvite.Commands.Infrastructure;
 
@@ -33,7 +34,16 @@ internal static class ErrorRecords
             record.ErrorDetails.RecommendedAction = "Run Connect-CsGraph first.";
         }
 
+        Recommend(record, ServiceRefusals.RecommendedAction(exception));
         return record;
+    }
+
+    /// <summary>Puts the likely cause and fix of a service refusal (Core's ServiceRefusals) on the record, when there is one.</summary>
+    public static void Recommend(ErrorRecord record, string? action)
+    {
+        if (action is null) return;
+        record.ErrorDetails ??= new ErrorDetails(record.Exception.Message);
+        record.ErrorDetails.RecommendedAction = action;
     }
 
     /// <summary>An error the cmdlets raise themselves (not from the core).</summary>

@@ -101,6 +101,7 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
             record.ErrorDetails = new ErrorDetails(details.Message + " DiagCode " + diagnosticCode + ".");
         }
 
+        ErrorRecords.Recommend(record, outcome.RecommendedAction);
         return record;
     }
 
