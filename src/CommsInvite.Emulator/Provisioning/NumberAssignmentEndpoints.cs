@@ -27,11 +27,11 @@ internal static partial class ProvisioningEndpoints
 
     private static void MapNumbers(RouteGroupBuilder graph, string version, EmulatorContext context)
     {
-        graph.MapGet(NumbersPath + "/numberAssignments", (HttpContext http) => ListNumbers(context, version, http)).RequireRoles(ReadNumberRoles);
-        graph.MapPost(NumbersPath + "/numberAssignments/assignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: true)).RequireRoles(WriteNumberRoles);
-        graph.MapPost(NumbersPath + "/numberAssignments/unassignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: false)).RequireRoles(WriteNumberRoles);
-        graph.MapPost(NumbersPath + "/numberAssignments/updateNumber", (HttpContext http, CancellationToken cancellationToken) => UpdateNumberAsync(context, version, http)).RequireRoles(WriteNumberRoles);
-        graph.MapGet(NumbersPath + "/operations/{operationId}", (string operationId, HttpContext http) => GetNumberOperation(context, http, operationId)).RequireRoles(ReadNumberRoles);
+        graph.MapGet(NumbersPath + "/numberAssignments", (HttpContext http) => ListNumbers(context, version, http)).RequireRoles(ReadNumberRoles).AllowDelegated(DelegatedReadNumberScopes, TelephonyAdminRoles);
+        graph.MapPost(NumbersPath + "/numberAssignments/assignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: true)).RequireRoles(WriteNumberRoles).AllowDelegated(DelegatedWriteNumberScopes, TelephonyAdminRoles);
+        graph.MapPost(NumbersPath + "/numberAssignments/unassignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: false)).RequireRoles(WriteNumberRoles).AllowDelegated(DelegatedWriteNumberScopes, TelephonyAdminRoles);
+        graph.MapPost(NumbersPath + "/numberAssignments/updateNumber", (HttpContext http, CancellationToken cancellationToken) => UpdateNumberAsync(context, version, http)).RequireRoles(WriteNumberRoles).AllowDelegated(DelegatedWriteNumberScopes, TelephonyAdminRoles);
+        graph.MapGet(NumbersPath + "/operations/{operationId}", (string operationId, HttpContext http) => GetNumberOperation(context, http, operationId)).RequireRoles(ReadNumberRoles).AllowDelegated(DelegatedReadNumberScopes, TelephonyAdminRoles);
     }
 
     private static JsonObject NumberJson(PhoneNumberRecord n) => new()
