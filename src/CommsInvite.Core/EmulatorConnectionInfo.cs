@@ -28,6 +28,9 @@ internal sealed class EmulatorConnectionInfo
     [JsonPropertyName("notificationIssuer")] public string? NotificationIssuer { get; set; }
     [JsonPropertyName("adminEndpoint")] public Uri? AdminEndpoint { get; set; }
 
+    /// <summary>The public client users sign in through (-UseDeviceCode, -Interactive); null in older files.</summary>
+    [JsonPropertyName("publicClientId")] public string? PublicClientId { get; set; }
+
     /// <summary>Where it was read from (not in the file).</summary>
     [JsonIgnore] public string? SourcePath { get; set; }
 
@@ -89,6 +92,7 @@ internal sealed class EmulatorConnectionInfo
             NotificationOpenIdConfiguration = OptionalHttpsUri(raw.NotificationOpenIdConfiguration, "notificationOpenIdConfiguration", where, path),
             NotificationIssuer = raw.NotificationIssuer,
             AdminEndpoint = OptionalHttpsUri(raw.AdminEndpoint, "adminEndpoint", where, path),
+            PublicClientId = string.IsNullOrWhiteSpace(raw.PublicClientId) ? null : RequireGuid(raw.PublicClientId, "publicClientId", where, path),
         };
         return info;
     }
@@ -160,5 +164,6 @@ internal sealed class EmulatorConnectionInfo
         public string? NotificationOpenIdConfiguration { get; set; }
         public string? NotificationIssuer { get; set; }
         public string? AdminEndpoint { get; set; }
+        public string? PublicClientId { get; set; }
     }
 }

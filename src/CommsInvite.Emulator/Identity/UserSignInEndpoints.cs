@@ -263,14 +263,15 @@ internal static class UserSignInEndpoints
         if (redirectUri is null || !IsLoopbackRedirect(redirectUri))
             return Page(400, "Sign-in failed", "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application (http://localhost).");
         var state = Q("state");
+        var formPost = Q("response_mode") == "form_post";
         if (Q("response_type") != "code")
-            return RedirectError(redirectUri, state, "unsupported_response_type", "AADSTS700054: response_type must be 'code'.");
+            return RedirectError(redirectUri, state, formPost, "unsupported_response_type", "AADSTS700054: response_type must be 'code'.");
         var challenge = Q("code_challenge");
         var method = Q("code_challenge_method") ?? (challenge is null ? null : "plain");
         if (method is not null and not ("S256" or "plain"))
-            return RedirectError(redirectUri, state, "invalid_request", "AADSTS501491: Invalid code_challenge_method.");
+            return RedirectError(redirectUri, state, formPost, "invalid_request", "AADSTS501491: Invalid code_challenge_method.");
         var (scopes, scopeError) = ParseScopes(context, Q("scope"));
-        if (scopeError is not null) return RedirectError(redirectUri, state, "invalid_scope", "AADSTS70011: The provided value for the input parameter 'scope' is not valid.");
+        if (scopeError is not null) return RedirectError(redirectUri, state, formPost, "invalid_scope", "AADSTS70011: The provided value for the input parameter 'scope' is not valid.");
 
         var userId = Q("emulator_user") ?? context.State.Settings.AutoApproveSignIns;
         var user = userId is null ? null : context.State.FindUser(userId);
@@ -278,12 +279,11 @@ internal static class UserSignInEndpoints
 
         GrantedScopes(client, scopes, out var missing);
         if (missing.Count > 0)
-            return RedirectError(redirectUri, state, "consent_required", $"AADSTS65001: The user or administrator has not consented to use the application with ID '{client.ClientId}'. Missing consent: {string.Join(", ", missing)}.");
+            return RedirectError(redirectUri, state, formPost, "consent_required", $"AADSTS65001: The user or administrator has not consented to use the application with ID '{client.ClientId}'. Missing consent: {string.Join(", ", missing)}.");
 
         var code = context.State.SignIns.AddAuthorizationCode(new AuthorizationCodeGrant(
             client.ClientId, redirectUri, scopes, user.Id, challenge, method, DateTimeOffset.UtcNow.AddMinutes(10)));
-        var location = AppendQuery(redirectUri, ("code", code), ("state", state), ("session_state", Guid.NewGuid().ToString()));
-        return Results.Redirect(location);
+        return Respond(redirectUri, formPost, ("code", code), ("state", state), ("session_state", Guid.NewGuid().ToString()));
     }
 
     /// <summary>Loopback redirects, any port, as the identity platform allows for desktop apps (http://localhost registered).</summary>
@@ -292,8 +292,26 @@ internal static class UserSignInEndpoints
         && uri.Scheme == Uri.UriSchemeHttp
         && (uri.Host == "localhost" || IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
 
-    private static IResult RedirectError(string redirectUri, string? state, string error, string description) =>
-        Results.Redirect(AppendQuery(redirectUri, ("error", error), ("error_description", description), ("state", state)));
+    private static IResult RedirectError(string redirectUri, string? state, bool formPost, string error, string description) =>
+        Respond(redirectUri, formPost, ("error", error), ("error_description", description), ("state", state));
+
+    /// <summary>
+    /// The answer to the redirect URI: a 302 with the values in the query (response_mode=query), or, for
+    /// response_mode=form_post (what MSAL asks for), a page whose form posts them there, as the identity platform does.
+    /// </summary>
+    private static IResult Respond(string redirectUri, bool formPost, params (string Name, string? Value)[] values)
+    {
+        if (!formPost) return Results.Redirect(AppendQuery(redirectUri, values));
+        var html = new StringBuilder("<!DOCTYPE html><html><head><title>Working...</title></head><body onload=\"document.forms[0].submit()\">\n");
+        html.Append("<form method=\"POST\" name=\"hiddenform\" action=\"").Append(WebUtility.HtmlEncode(redirectUri)).Append("\">\n");
+        foreach (var (name, value) in values)
+        {
+            if (value is null) continue;
+            html.Append("<input type=\"hidden\" name=\"").Append(WebUtility.HtmlEncode(name)).Append("\" value=\"").Append(WebUtility.HtmlEncode(value)).Append("\" />\n");
+        }
+        html.Append("<noscript><p>Script is disabled. Click Submit to continue.</p><input type=\"submit\" value=\"Submit\" /></noscript></form></body></html>");
+        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, 200);
+    }
 
     private static string AppendQuery(string uri, params (string Name, string? Value)[] values)
     {
