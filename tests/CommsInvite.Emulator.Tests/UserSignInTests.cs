@@ -191,6 +191,21 @@ public sealed class UserSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AuthorizationCode_FormPost_AnswersWithAFormThatPostsCodeAndStateToTheRedirect()
+    {
+        await SettingsAsync(new JsonObject { ["autoApproveSignIns"] = _emulator.Connection.AdminUserId });
+        const string redirect = "http://localhost:51235/";
+        var query = $"client_id={_emulator.Connection.PublicClientId}&response_type=code&response_mode=form_post&redirect_uri={Uri.EscapeDataString(redirect)}" +
+            $"&scope={Uri.EscapeDataString(ProvisioningScopes)}&state=abc&code_challenge=xyz&code_challenge_method=plain";
+        using var response = await _http.GetAsync($"{Tenant}/oauth2/v2.0/authorize?{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains($"method=\"POST\" name=\"hiddenform\" action=\"{redirect}\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"state\" value=\"abc\"", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"code\" value=\"[A-Za-z0-9_-]+\"", html);
+    }
+
+    [Fact]
     public async Task Graph_DelegatedToken_RefusedByCallsApi_AllowedToProvisionWithScopeAndDirectoryRole()
     {
         var admin = await UserTokenAsync(_emulator.Connection.AdminUserId, ProvisioningScopes);
