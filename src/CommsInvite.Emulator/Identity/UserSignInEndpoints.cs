@@ -24,6 +24,12 @@ internal static class UserSignInEndpoints
     {
         app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (string tenant, HttpContext http) => DeviceCodeAsync(context, tenant, http));
         app.MapGet("/{tenant}/oauth2/v2.0/authorize", (string tenant, HttpContext http) => Authorize(context, tenant, http));
+
+        // The verification URI a device-code message names: the emulator has no sign-in UI, so it says how to approve.
+        app.MapGet("/devicelogin", () => Page(200, "CommsInvite emulator: device sign-in",
+            "<p>Approve a code with <code>POST /_emulator/devicecodes/approve</code> and <code>{\"userCode\":\"...\",\"userId\":\"...\"}</code> " +
+            "(or <code>\"deny\": true</code>); <code>GET /_emulator/devicecodes</code> lists the codes waiting. " +
+            "The setting <code>autoApproveSignIns</code> approves every sign-in as one user.</p>"));
     }
 
     // The identity platform documents the RFC 8628 URN; MSAL sends the short "device_code", which it accepts too.
