@@ -48,7 +48,7 @@ BeforeAll {
         $null = $ps.AddScript({
                 param($Manifest, $File, $Extra)
                 Import-Module -Name $Manifest -ErrorAction Stop
-                $c = Invoke-Expression "Connect-CsGraph -UseDeviceCode -EmulatorConnectionFile `$File -PassThru $Extra"
+                $c = Invoke-Expression "Connect-CsGraph -UseDeviceCode -EmulatorConnectionFile `$File $Extra"
                 $c
             }).AddArgument($ManifestPath).AddArgument($ConnectionFile).AddArgument(($Extra -join ' '))
         [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
@@ -185,7 +185,7 @@ exit 0
     It 'signs in through the system browser (loopback redirect, PKCE)' -Skip:$IsWindows {
         Set-AutoApprove $Connection.adminUserId
         $env:PATH = $BrowserFolder + [System.IO.Path]::PathSeparator + $SavedPath
-        $context = Connect-CsGraph -Interactive -EmulatorConnectionFile $ConnectionFile -Name Browser -PassThru -ErrorAction Stop
+        $context = Connect-CsGraph -Interactive -EmulatorConnectionFile $ConnectionFile -Name Browser -ErrorAction Stop
         $context.AuthType | Should -Be 'Interactive'
         $context.Account | Should -Be 'admin@contoso.onmicrosoft.com'
         $context.Name | Should -Be 'Browser'
@@ -204,7 +204,7 @@ exit 0
 Describe 'An admin and a bot in one pipeline' {
     BeforeAll {
         Set-AutoApprove $Connection.adminUserId
-        Connect-CsGraph -Name Admin -UseDeviceCode -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop 6>$null
+        $null = Connect-CsGraph -Name Admin -UseDeviceCode -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop 6>$null
         Connect-CsGraph -Name Bot -EmulatorConnectionFile $ConnectionFile -ErrorAction Stop
         Set-AutoApprove $null
         $script:Upn = 'signin' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '@contoso.onmicrosoft.com'

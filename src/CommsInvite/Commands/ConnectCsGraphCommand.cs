@@ -134,6 +134,7 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? RequestTimeout { get; set; }
 
+    /// <summary>Returns the context; -UseDeviceCode and -Interactive always do.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -166,7 +167,9 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
         QueueVerbose(context.IsDelegated
             ? $"Connected '{context.Name}': {context}. Scopes: {string.Join(", ", context.Scopes)}."
             : $"Connected '{context.Name}': {context}. Roles: {string.Join(", ", context.Roles)}.");
-        if (PassThru)
+        // A user's sign-in returns who signed in (the only output: the device-code prompt went to the host), so
+        // $c = Connect-CsGraph -UseDeviceCode holds the context; an application's connect stays quiet unless -PassThru.
+        if (PassThru || context.IsDelegated)
         {
             QueueObject(context);
         }
