@@ -7,6 +7,11 @@ namespace CommsInvite.Core;
 /// <summary>Everything needed to connect; validated by <see cref="Validate"/> before any request.</summary>
 internal sealed class ConnectionSettings
 {
+    /// <summary>The connection's name in its runspace (Connect-CsGraph -Name).</summary>
+    public string Name { get; set; } = DefaultName;
+
+    public const string DefaultName = "Default";
+
     public string TenantId { get; set; } = string.Empty;
 
     /// <summary>The application (client) id. For managed identity, the identity's client id (null = system-assigned).</summary>
@@ -54,6 +59,17 @@ internal sealed class ConnectionSettings
         if (string.IsNullOrWhiteSpace(TenantId))
         {
             TenantId = Emulator.TenantId;
+        }
+
+        if (Credential is DelegatedCredential)
+        {
+            // Users sign in through the emulator's public client, not its confidential development client.
+            if (string.IsNullOrWhiteSpace(ClientId))
+            {
+                ClientId = Emulator.PublicClientId;
+            }
+
+            return;
         }
 
         if (Credential is null && Emulator.ClientSecret is not null)
@@ -114,6 +130,11 @@ internal sealed class ConnectionSettings
         else if (!string.IsNullOrWhiteSpace(TenantId) && !IsTenant(TenantId))
         {
             throw new CommsValidationException(ErrorIds.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id.", TenantId);
+        }
+
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 64 || Name.IndexOfAny(new[] { '*', '?', '[', ']', ' ' }) >= 0)
+        {
+            throw new CommsValidationException(ErrorIds.InvalidArgument, "Name", $"'{Name}' is not a connection name: 1 to 64 characters, no spaces or wildcards.", Name);
         }
 
         RetryPolicy.Validate();

@@ -34,6 +34,9 @@ internal sealed class EmulatorConnectionInfo
     /// </summary>
     [JsonIgnore] public CloudEnvironment Cloud { get; set; } = CloudEnvironment.Global;
 
+    /// <summary>The public client users sign in through (-UseDeviceCode, -Interactive); null in older files.</summary>
+    [JsonPropertyName("publicClientId")] public string? PublicClientId { get; set; }
+
     /// <summary>Where it was read from (not in the file).</summary>
     [JsonIgnore] public string? SourcePath { get; set; }
 
@@ -96,6 +99,7 @@ internal sealed class EmulatorConnectionInfo
             NotificationIssuer = raw.NotificationIssuer,
             AdminEndpoint = OptionalHttpsUri(raw.AdminEndpoint, "adminEndpoint", where, path),
             Cloud = ParseCloud(raw.Cloud, where, path),
+            PublicClientId = string.IsNullOrWhiteSpace(raw.PublicClientId) ? null : RequireGuid(raw.PublicClientId, "publicClientId", where, path),
         };
         return info;
     }
@@ -186,5 +190,6 @@ internal sealed class EmulatorConnectionInfo
         public string? NotificationIssuer { get; set; }
         public string? AdminEndpoint { get; set; }
         public string? Cloud { get; set; }
+        public string? PublicClientId { get; set; }
     }
 }

@@ -78,6 +78,13 @@ internal static class ErrorIds
     public const string InvalidResponse = "InvalidResponse";
     public const string ApplicationInstanceApiUnavailable = "ApplicationInstanceApiUnavailable";
     public const string InviteParticipantRemoved = "InviteParticipantRemoved";
+    public const string DeviceCodeExpired = "DeviceCodeExpired";
+    public const string ConsentRequired = "ConsentRequired";
+    public const string BrowserUnavailable = "BrowserUnavailable";
+    public const string SignInExpired = "SignInExpired";
+    public const string ApplicationPermissionRequired = "ApplicationPermissionRequired";
+    public const string PermissionMissing = "PermissionMissing";
+    public const string ConnectionNotFound = "ConnectionNotFound";
 }
 
 /// <summary>Every failure the core reports: a stable id, a category, and the object it concerns.</summary>

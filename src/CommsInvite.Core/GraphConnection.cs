@@ -11,13 +11,13 @@ namespace CommsInvite.Core;
 /// <summary>An authenticated connection to Graph: the entry point to every client.</summary>
 internal sealed class GraphConnection : IDisposable
 {
-    private readonly MsalTokenSource _tokens;
+    private readonly ITokenSource _tokens;
     private readonly GraphHttpClient _http;
     private readonly ConnectionSettings _settings;
     private GraphContext _context;
     private string? _graphBase;
 
-    private GraphConnection(ConnectionSettings settings, CloudEndpoints endpoints, MsalTokenSource tokens, GraphHttpClient http, GraphContext context, ILogSink log)
+    private GraphConnection(ConnectionSettings settings, CloudEndpoints endpoints, ITokenSource tokens, GraphHttpClient http, GraphContext context, ILogSink log)
     {
         _settings = settings;
         Endpoints = endpoints;
@@ -68,10 +68,18 @@ internal sealed class GraphConnection : IDisposable
         settings.Validate();
         var endpoints = settings.Endpoints;
 
-        var tokens = new MsalTokenSource(settings, endpoints, log);
+        ITokenSource tokens = settings.Credential is DelegatedCredential delegated
+            ? new UserTokenSource(settings, endpoints, delegated, log)
+            : new MsalTokenSource(settings, endpoints, log);
         GraphHttpClient? http = null;
         try
         {
+            if (tokens is UserTokenSource user)
+            {
+                log.Verbose($"Signing in to {endpoints.AuthorityHost} ({settings.Credential!.AuthType}, tenant {Display(settings.TenantId)}, client {Display(settings.ClientId)}).");
+                await user.SignInAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var statistics = new RequestStatistics();
             http = new GraphHttpClient(GraphPipeline.Create(endpoints, tokens, settings.RetryPolicy, settings.RequestTimeout, statistics, log), statistics);
 
@@ -83,7 +91,7 @@ internal sealed class GraphConnection : IDisposable
         catch
         {
             http?.Dispose();
-            tokens.Dispose();
+            ((IDisposable)tokens).Dispose();
             throw;
         }
     }
@@ -110,10 +118,16 @@ internal sealed class GraphConnection : IDisposable
 
     private string GraphBase => _graphBase ??= CloudEndpoints.EnsureTrailingSlash(Endpoints.GraphEndpoint).AbsoluteUri;
 
+    /// <summary>The name this connection goes by in its runspace.</summary>
+    public string Name => _settings.Name;
+
+    /// <summary>Forgets a signed-in user's account and tokens (MSAL's cache); nothing to do for an application.</summary>
+    public Task SignOutAsync() => _tokens is UserTokenSource user ? user.SignOutAsync() : Task.CompletedTask;
+
     public void Dispose()
     {
         _http.Dispose();
-        _tokens.Dispose();
+        ((IDisposable)_tokens).Dispose();
     }
 
     private static GraphContext BuildContext(ConnectionSettings settings, CloudEndpoints endpoints, AccessTokenInfo token)
@@ -140,6 +154,9 @@ internal sealed class GraphConnection : IDisposable
 
         return new GraphContext
         {
+            Name = settings.Name,
+            Account = token.Account,
+            Scopes = token.Scopes,
             TenantId = tenant ?? string.Empty,
             ClientId = client,
             Environment = settings.Environment,

@@ -20,6 +20,10 @@ public sealed record EmulatorConnectionFile
     public required string NotificationOpenIdConfiguration { get; init; }
     public required string NotificationIssuer { get; init; }
     public required string AdminEndpoint { get; init; }
+    /// <summary>The public client users sign in through (device code, browser).</summary>
+    public required string PublicClientId { get; init; }
+    /// <summary>The seeded administrator (License, User and Teams Telephony Administrator).</summary>
+    public required string AdminUserId { get; init; }
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

@@ -15,6 +15,28 @@ public static class EmulatorDefaults
     /// <summary>The application id that the managed identity endpoint issues tokens for.</summary>
     public const string ManagedIdentityClientId = "4a6e2d1c-7b3f-4c8e-9a5d-1f0b2c3d4e5f";
 
+    /// <summary>
+    /// A public client ("Mobile and desktop applications", public client flows allowed) through which users sign in;
+    /// the tenant has consented to <see cref="PublicClientScopes"/> for it.
+    /// </summary>
+    public const string PublicClientId = "2b7e4c1a-9d3f-4a6b-8e5c-0f1d2a3b4c5d";
+
+    /// <summary>Delegated permissions consented for the public client.</summary>
+    public static readonly IReadOnlyList<string> PublicClientScopes = new[]
+    {
+        "User.Read", "User.Read.All", "User.ReadWrite.All", "Organization.Read.All", "LicenseAssignment.Read.All",
+        "LicenseAssignment.ReadWrite.All", "TeamsTelephoneNumber.Read.All", "TeamsTelephoneNumber.ReadWrite.All",
+        "TeamsUserConfiguration.Read.All",
+    };
+
+    /// <summary>A seeded administrator who may provision (licences, users, numbers) when signed in.</summary>
+    public const string AdminUserId = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
+
+    public static readonly IReadOnlyList<string> AdminUserRoles = new[]
+    {
+        "License Administrator", "User Administrator", "Teams Telephony Administrator",
+    };
+
     /// <summary>Issuer of the notification tokens, as the real service uses.</summary>
     public const string NotificationIssuer = "https://api.botframework.com";
 

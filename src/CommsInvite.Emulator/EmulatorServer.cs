@@ -158,6 +158,8 @@ public sealed class EmulatorServer : IAsyncDisposable
             NotificationOpenIdConfiguration = $"{context.BaseUrl}/aps/v1/.well-known/OpenIdConfiguration",
             NotificationIssuer = EmulatorDefaults.NotificationIssuer,
             AdminEndpoint = $"{context.BaseUrl}/_emulator",
+            PublicClientId = EmulatorDefaults.PublicClientId,
+            AdminUserId = EmulatorDefaults.AdminUserId,
         };
         WritePrivateFile(connectionFilePath, System.Text.Encoding.UTF8.GetBytes(connection.ToJson()));
         return new EmulatorServer(app, context, connection, connectionFilePath, temporaryDirectory);

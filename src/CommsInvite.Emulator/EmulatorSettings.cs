@@ -10,6 +10,9 @@ public sealed class EmulatorSettings
     private double _throttleRatePerSecond;
     private int _numberPageSizeLimit = MaxNumberPageSize;
     private volatile string[] _trustedCallbackThumbprints = Array.Empty<string>();
+    private volatile string? _autoApproveSignIns;
+    private long _deviceCodeLifetimeTicks = TimeSpan.FromMinutes(15).Ticks;
+    private long _deviceCodeIntervalTicks = TimeSpan.FromSeconds(1).Ticks;
 
     internal EmulatorSettings(EmulatorOptions options)
     {
@@ -69,5 +72,26 @@ public sealed class EmulatorSettings
     {
         get => _trustedCallbackThumbprints;
         set => _trustedCallbackThumbprints = value.Select(t => t.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant()).ToArray();
+    }
+
+    /// <summary>A user id: every device code and browser sign-in is approved as that user at once (null: wait for approval).</summary>
+    public string? AutoApproveSignIns
+    {
+        get => _autoApproveSignIns;
+        set => _autoApproveSignIns = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary>How long a device code can be approved (the identity platform: 15 minutes).</summary>
+    public TimeSpan DeviceCodeLifetime
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _deviceCodeLifetimeTicks));
+        set => Interlocked.Exchange(ref _deviceCodeLifetimeTicks, Math.Max(TimeSpan.TicksPerSecond, value.Ticks));
+    }
+
+    /// <summary>The polling interval a device code names (the identity platform says 5 s; 1 s here keeps tests short).</summary>
+    public TimeSpan DeviceCodeInterval
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _deviceCodeIntervalTicks));
+        set => Interlocked.Exchange(ref _deviceCodeIntervalTicks, Math.Max(TimeSpan.TicksPerSecond, value.Ticks));
     }
 }

@@ -13,6 +13,8 @@ public sealed class DirectoryUser
     public string? UsageLocation { get; set; }
     /// <summary>Declines every invite (the operation fails with 410/301004).</summary>
     public bool Declines { get; set; }
+    /// <summary>Directory roles by display name ("License Administrator"...): what a delegated sign-in may do.</summary>
+    public IReadOnlyList<string> Roles { get; set; } = Array.Empty<string>();
     internal List<string> AssignedSkuIds { get; } = new();
     public IReadOnlyList<string> AssignedLicenses { get { lock (AssignedSkuIds) return AssignedSkuIds.ToArray(); } }
 }
@@ -30,6 +32,11 @@ public sealed class ClientRegistration
 
     /// <summary>The tenant its tokens are issued in (null: the emulator's own); another tenant's tokens get 7505 on calls routes.</summary>
     public string? TenantId { get; init; }
+
+    /// <summary>"Allow public client flows": users may sign in through it (device code, authorization code).</summary>
+    public bool IsPublicClient { get; init; }
+    /// <summary>Delegated permissions the tenant has consented to for this client (Graph scope names).</summary>
+    public IReadOnlyList<string> DelegatedScopes { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>A Teams application instance (resource account).</summary>
@@ -114,6 +121,7 @@ public sealed class EmulatorState
             Certificates = new[] { clientCertificate },
         });
         AddClient(new ClientRegistration { ClientId = EmulatorDefaults.ManagedIdentityClientId, Roles = EmulatorDefaults.DevClientRoles });
+        AddClient(new ClientRegistration { ClientId = EmulatorDefaults.PublicClientId, IsPublicClient = true, DelegatedScopes = EmulatorDefaults.PublicClientScopes });
         var names = new[] { "Adele Vance", "Alex Wilber", "Megan Bowen", "Lee Gu", "Nestor Wilke", "Lidia Holloway", "Joni Sherman", "Isaiah Langer", "Grady Archie" };
         var ids = EmulatorDefaults.SeedUserIds.Concat(EmulatorDefaults.ExtraUserIds).ToArray();
         for (var i = 0; i < ids.Length; i++)
@@ -122,6 +130,14 @@ public sealed class EmulatorState
             AddUser(new DirectoryUser { Id = ids[i], UserPrincipalName = $"{first}@contoso.onmicrosoft.com", DisplayName = names[i], UsageLocation = "US" });
         }
         AddUser(new DirectoryUser { Id = EmulatorDefaults.DecliningUserId, UserPrincipalName = "busy@contoso.onmicrosoft.com", DisplayName = "Busy Declines", UsageLocation = "US", Declines = true });
+        AddUser(new DirectoryUser
+        {
+            Id = EmulatorDefaults.AdminUserId,
+            UserPrincipalName = "admin@contoso.onmicrosoft.com",
+            DisplayName = "Tenant Admin",
+            UsageLocation = "US",
+            Roles = EmulatorDefaults.AdminUserRoles,
+        });
         AddSku(EmulatorDefaults.PhoneSystemVirtualUserSkuId, "PHONESYSTEM_VIRTUALUSER", 25);
         AddSku(EmulatorDefaults.Mcopstn1SkuId, "MCOPSTN1", 10);
         AddSku(EmulatorDefaults.Mcopstn2SkuId, "MCOPSTN2", 5);
@@ -144,6 +160,8 @@ public sealed class EmulatorState
     internal ConcurrentDictionary<string, SubscribedSku> Skus { get; } = new(StringComparer.OrdinalIgnoreCase);
     internal ConcurrentDictionary<string, NumberOperation> NumberOperations { get; } = new(StringComparer.OrdinalIgnoreCase);
     internal ConcurrentDictionary<string, Graph.MeetingRecord> Meetings { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Pending device codes, authorization codes and refresh tokens of user sign-ins.</summary>
+    internal Identity.SignInStore SignIns { get; } = new();
     /// <summary>Serialises licence, number and instance changes (rare, small).</summary>
     internal object ProvisioningLock { get; } = new();
 

@@ -323,6 +323,36 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
         Add(Ready, "CallbackUri", "relative callback", "Test-CsGraphBotReadiness -Identity $user -CallbackUri '/callback'", "InvalidUri", ErrorCategory.InvalidArgument);
         Add(Ready, "CallbackUri", "ftp:// callback", "Test-CsGraphBotReadiness -Identity $user -CallbackUri 'ftp://bot.contoso.com/callback'", "InvalidUri", ErrorCategory.InvalidArgument);
         Add(Ready, "", "a call from the pipeline", "$call | Test-CsGraphBotReadiness", "InputObjectNotBound", ErrorCategory.InvalidArgument);
+        // Named connections and user sign-in: a name nobody connected under is refused before any request.
+        Add(Connect, "Name", "connection name with a space", "Connect-CsGraph -EmulatorConnectionFile $file -Name 'my bot'", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Connect, "Name", "empty connection name", "Connect-CsGraph -EmulatorConnectionFile $file -Name ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
+        Add(Connect, "Scopes", "scope with a space", "Connect-CsGraph -EmulatorConnectionFile $file -UseDeviceCode -Scopes 'User.Read All'", "InvalidArgument", ErrorCategory.InvalidArgument);
+        Add(Connect, "Scopes", "empty scope", "Connect-CsGraph -EmulatorConnectionFile $file -Interactive -Scopes ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
+        Add("Get-CsGraphContext", "Name", "a name nobody connected under", "Get-CsGraphContext -Name Nobody", "ConnectionNotFound", ErrorCategory.ObjectNotFound);
+        Add("Disconnect-CsGraph", "Name", "empty connection name", "Disconnect-CsGraph -Name ''", "ParameterArgumentValidationError", ErrorCategory.InvalidData);
+        foreach (var (cmdlet, script) in new[]
+        {
+            ("New-CsGraphCall", "New-CsGraphCall -CallbackUri $callbackUri"),
+            ("Get-CsGraphCall", "Get-CsGraphCall"),
+            ("Get-CsGraphCallParticipant", "Get-CsGraphCallParticipant -CallId $callId"),
+            ("Invoke-CsGraphParticipantInvite", "Invoke-CsGraphParticipantInvite -CallId $callId -UserId $user"),
+            ("Wait-CsGraphInviteOperation", "$op | Wait-CsGraphInviteOperation"),
+            ("Remove-CsGraphCall", "Remove-CsGraphCall -CallId $callId -Confirm:$false"),
+            ("Remove-CsGraphCallParticipant", "Remove-CsGraphCallParticipant -CallId $callId -ParticipantId abc"),
+            ("Set-CsGraphUserLicense", "Set-CsGraphUserLicense -Identity $user -SkuPartNumber MCOPSTN1"),
+            ("Remove-CsGraphUserLicense", "Remove-CsGraphUserLicense -Identity $user -SkuPartNumber MCOPSTN1"),
+            ("Get-CsPhoneNumberAssignment", "Get-CsPhoneNumberAssignment"),
+            ("Set-CsPhoneNumberAssignment", "Set-CsPhoneNumberAssignment -Identity bot@contoso.com -PhoneNumber '+12345678901' -PhoneNumberType CallingPlan"),
+            ("Remove-CsPhoneNumberAssignment", "Remove-CsPhoneNumberAssignment -Identity bot@contoso.com -RemoveAll"),
+            ("Set-CsOnlineVoiceApplicationInstance", "Set-CsOnlineVoiceApplicationInstance -Identity bot@contoso.com -TelephoneNumber '+12345678901'"),
+            ("New-CsOnlineApplicationInstance", "New-CsOnlineApplicationInstance -UserPrincipalName bot@contoso.com -DisplayName Bot -ApplicationId $client"),
+            ("Get-CsOnlineApplicationInstance", "Get-CsOnlineApplicationInstance"),
+            ("Set-CsOnlineApplicationInstance", "Set-CsOnlineApplicationInstance -Identity bot@contoso.com -DisplayName Bot"),
+            ("Sync-CsOnlineApplicationInstance", "Sync-CsOnlineApplicationInstance -ObjectId $user"),
+        })
+        {
+            Add(cmdlet, "Connection", "a connection name nobody connected under", script + " -Connection Nobody", "ConnectionNotFound", ErrorCategory.ObjectNotFound);
+        }
 
         return cases;
     }

@@ -168,6 +168,9 @@ public sealed class HelpTests
                 ### -NoSuchParameter
                 Made up.
 
+                ### -Connection
+                The connection to use, by name or context.
+
                 ## RELATED LINKS
                 - [Get-CsGraphCallParticipant](Get-CsGraphCallParticipant.md)
                 """);

@@ -20,6 +20,8 @@
 #   $listener       a running notification listener, when the block uses $listener without starting one
 #   $bot            the application instance (with a phone number) that owns $call, unless the block makes its own
 #   $joinUrl $meetingId $passcode  a Teams meeting the emulator holds (POST /_emulator/meetings), when the block uses them
+#   $publicClientId the emulator's public client; a block that signs a user in (-UseDeviceCode, -Interactive) gets
+#                   autoApproveSignIns set to the seeded admin, so the sign-in completes as a reader's would
 
 $ProgressPreference = 'SilentlyContinue'   # progress bars are for people; this output goes to a log
 Set-Location -LiteralPath $Setup.WorkFolder
@@ -34,6 +36,11 @@ Connect-CsGraph -ErrorAction Stop
 
 $tenantId = $t = $connection.tenantId
 $appId = $app = $connection.clientId
+$publicClientId = $connection.publicClientId
+if ($Setup.Block -match '-UseDeviceCode|-Interactive\b') {
+    $null = Invoke-RestMethod -Method Post -Uri "$($connection.adminEndpoint)/settings" -ContentType 'application/json' -SkipCertificateCheck `
+        -Body (@{ autoApproveSignIns = $connection.adminUserId } | ConvertTo-Json -Compress) -ErrorAction Stop
+}
 $secret = ConvertTo-SecureString -String $connection.clientSecret -AsPlainText -Force
 $pfxPassword = ConvertTo-SecureString -String $connection.clientCertificatePassword -AsPlainText -Force
 

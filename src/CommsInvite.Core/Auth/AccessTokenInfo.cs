@@ -14,6 +14,7 @@ internal sealed class AccessTokenInfo
         Token = token;
         ExpiresOn = expiresOn;
         Roles = ReadRoles(token);
+        (Scopes, Account) = ReadUser(token);
     }
 
     private AuthenticationHeaderValue? _authorizationHeader;
@@ -24,10 +25,42 @@ internal sealed class AccessTokenInfo
 
     public IReadOnlyList<string> Roles { get; }
 
+    /// <summary>The delegated permissions (scp claim) of a user's token; empty for an application token.</summary>
+    public IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>The signed-in user's name (upn, else unique_name or preferred_username); null for an application token.</summary>
+    public string? Account { get; }
+
     /// <summary>"Bearer &lt;token&gt;", built once per token and shared by every request that sends it.</summary>
     public AuthenticationHeaderValue AuthorizationHeader => _authorizationHeader ??= new AuthenticationHeaderValue("Bearer", Token);
 
     public override string ToString() => $"access token (expires {ExpiresOn:u})";
+
+    private static (IReadOnlyList<string> Scopes, string? Account) ReadUser(string token)
+    {
+        try
+        {
+            var jwt = new JsonWebToken(token);
+            var scopes = jwt.TryGetPayloadValue<string>("scp", out var scp) && !string.IsNullOrWhiteSpace(scp)
+                ? scp.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)
+                : Array.Empty<string>();
+            string? account = null;
+            foreach (var claim in new[] { "upn", "unique_name", "preferred_username" })
+            {
+                if (jwt.TryGetPayloadValue<string>(claim, out var value) && !string.IsNullOrEmpty(value))
+                {
+                    account = value;
+                    break;
+                }
+            }
+
+            return (scopes, scopes.Length > 0 ? account : null);
+        }
+        catch (ArgumentException)
+        {
+            return (Array.Empty<string>(), null);
+        }
+    }
 
     /// <summary>The token's "roles" claim; reading (not validating) is enough: the service validates it.</summary>
     internal static IReadOnlyList<string> ReadRoles(string token)

@@ -107,11 +107,7 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
             }
             catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
             {
-                // MSAL lets network and TLS failures through unwrapped.
-                var hint = _httpFactory is not null && Innermost(ex) is System.Security.Authentication.AuthenticationException
-                    ? " The server's TLS certificate does not match the pinned thumbprint of this connection (for the emulator: is the connection file from the running emulator?)"
-                    : string.Empty;
-                throw new CommsInviteException(ErrorIds.AuthenticationFailed, FailureCategory.ConnectionError, $"Could not reach the token endpoint: {Innermost(ex).Message}{hint}", null, ex);
+                throw Unreachable(ex, _httpFactory is not null);
             }
 
             var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
@@ -187,6 +183,15 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         }
     }
 
+    /// <summary>MSAL lets network and TLS failures through unwrapped.</summary>
+    internal static CommsInviteException Unreachable(Exception ex, bool pinned)
+    {
+        var hint = pinned && Innermost(ex) is System.Security.Authentication.AuthenticationException
+            ? " The server's TLS certificate does not match the pinned thumbprint of this connection (for the emulator: is the connection file from the running emulator?)"
+            : string.Empty;
+        return new CommsInviteException(ErrorIds.AuthenticationFailed, FailureCategory.ConnectionError, $"Could not reach the token endpoint: {Innermost(ex).Message}{hint}", null, ex);
+    }
+
     private static Exception Innermost(Exception ex)
     {
         while (ex.InnerException is not null)
@@ -197,7 +202,7 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         return ex;
     }
 
-    private static CommsInviteException Translate(MsalException ex)
+    internal static CommsInviteException Translate(MsalException ex)
     {
         var category = ex is MsalServiceException ? FailureCategory.AuthenticationError : FailureCategory.ConnectionError;
         if (ex is MsalClientException && ex.ErrorCode is "managed_identity_request_failed" or "managed_identity_unreachable_network" or "unable_to_detect_managed_identity_source")

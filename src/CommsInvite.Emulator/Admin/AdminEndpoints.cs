@@ -26,6 +26,7 @@ internal static class AdminEndpoints
         admin.MapGet("/notifications", () => HttpJson.Json(JsonSerializer.SerializeToNode(context.State.Notifications, JsonOptions)));
         admin.MapPost("/skus", (HttpContext http, CancellationToken cancellationToken) => SetSkuAsync(context, http));
         admin.MapPost("/numbers", (HttpContext http, CancellationToken cancellationToken) => AddNumberAsync(context, http));
+        SignInAdminEndpoints.Map(admin, context);
         MeetingEndpoints.MapAdmin(admin, context);
         FaultEndpoints.Map(admin, context);
     }
@@ -42,7 +43,11 @@ internal static class AdminEndpoints
         ["displayName"] = u.DisplayName,
         ["usageLocation"] = u.UsageLocation,
         ["declines"] = u.Declines,
+        ["roles"] = new JsonArray(u.Roles.Select(r => (JsonNode?)r).ToArray()),
     };
+
+    private static string[]? StringArray(JsonObject body, string name) =>
+        body.Get(name) is JsonArray array ? array.Select(n => n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : null).OfType<string>().ToArray() : null;
 
     private static async Task<IResult> SeedCallAsync(EmulatorContext context, HttpContext http)
     {
@@ -115,6 +120,7 @@ internal static class AdminEndpoints
             DisplayName = body.GetString("displayName") ?? "Emulated User",
             UsageLocation = body.GetString("usageLocation"),
             Declines = body.Get("declines") is JsonValue d && d.GetValueKind() == JsonValueKind.True,
+            Roles = StringArray(body, "roles") ?? Array.Empty<string>(),
         };
         context.State.AddUser(user);
         return HttpJson.Json(UserJson(user), 201);
@@ -126,18 +132,22 @@ internal static class AdminEndpoints
         if (body is null) return Problem("Body must be a JSON object.");
         var clientId = body.GetString("clientId") ?? Guid.NewGuid().ToString();
         var roles = body.Get("roles") is JsonArray r ? r.Select(n => n?.GetValue<string>()).OfType<string>().ToArray() : Array.Empty<string>();
+        var isPublic = body.Get("publicClient") is JsonValue p && p.GetValueKind() == JsonValueKind.True;
+        var scopes = StringArray(body, "delegatedScopes") ?? Array.Empty<string>();
         if (body.Get("callingEnabled") is { } calling && calling.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
             return Problem("callingEnabled must be true or false.");
         var callingEnabled = body.Get("callingEnabled")?.GetValueKind() != JsonValueKind.False;
         var tenantId = body.GetString("tenantId");
         if (tenantId is not null && !Guid.TryParse(tenantId, out _)) return Problem("tenantId must be a GUID.");
-        context.State.AddClient(new ClientRegistration { ClientId = clientId, ClientSecret = body.GetString("clientSecret"), Roles = roles, CallingEnabled = callingEnabled, TenantId = tenantId });
+        context.State.AddClient(new ClientRegistration { ClientId = clientId, ClientSecret = body.GetString("clientSecret"), Roles = roles, CallingEnabled = callingEnabled, TenantId = tenantId, IsPublicClient = isPublic, DelegatedScopes = scopes });
         return HttpJson.Json(new JsonObject
         {
             ["clientId"] = clientId,
             ["roles"] = new JsonArray(roles.Select(x => (JsonNode?)x).ToArray()),
             ["callingEnabled"] = callingEnabled,
             ["tenantId"] = tenantId ?? context.State.TenantId,
+            ["publicClient"] = isPublic,
+            ["delegatedScopes"] = new JsonArray(scopes.Select(x => (JsonNode?)x).ToArray()),
         }, 201);
     }
 
@@ -147,7 +157,7 @@ internal static class AdminEndpoints
         if (body is null) return Problem("Body must be a JSON object.");
         var settings = context.State.Settings;
         double? Number(string name) => body.Get(name) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
-        foreach (var name in new[] { "answerDelayMs", "replicationDelayMs", "numberOperationDelayMs", "tokenLifetimeSeconds", "throttleRatePerSecond" })
+        foreach (var name in new[] { "answerDelayMs", "replicationDelayMs", "numberOperationDelayMs", "tokenLifetimeSeconds", "throttleRatePerSecond", "deviceCodeLifetimeSeconds", "deviceCodeIntervalSeconds" })
         {
             if (body.Get(name) is { } node && (node.GetValueKind() != JsonValueKind.Number || node.GetValue<double>() < 0))
                 return Problem($"{name} must be a non-negative number.");
@@ -163,6 +173,17 @@ internal static class AdminEndpoints
                 return Problem($"numberPageSizeLimit must be a whole number from 1 to {EmulatorSettings.MaxNumberPageSize}.");
             settings.NumberPageSizeLimit = (int)pageNode.GetValue<double>();
         }
+        if (body.Get("autoApproveSignIns") is { } autoApprove)
+        {
+            var who = autoApprove.GetValueKind() == JsonValueKind.String ? autoApprove.GetValue<string>() : null;
+            if (autoApprove.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Null))
+                return Problem("autoApproveSignIns must be a user id (or UPN), or null to wait for approval.");
+            if (!string.IsNullOrEmpty(who) && context.State.FindUser(who) is null)
+                return Problem($"autoApproveSignIns: no user '{who}'.");
+            settings.AutoApproveSignIns = string.IsNullOrEmpty(who) ? null : context.State.FindUser(who)!.Id;
+        }
+        if (Number("deviceCodeLifetimeSeconds") is { } codeLifetime) settings.DeviceCodeLifetime = TimeSpan.FromSeconds(codeLifetime);
+        if (Number("deviceCodeIntervalSeconds") is { } interval) settings.DeviceCodeInterval = TimeSpan.FromSeconds(interval);
         if (body.Get("trustedCallbackThumbprints") is JsonArray thumbprints)
             settings.TrustedCallbackThumbprints = thumbprints.Select(n => n?.GetValue<string>()).OfType<string>().ToArray();
         return HttpJson.Json(SettingsJson(settings));
@@ -177,6 +198,9 @@ internal static class AdminEndpoints
         ["throttleRatePerSecond"] = s.ThrottleRatePerSecond,
         ["numberPageSizeLimit"] = s.NumberPageSizeLimit,
         ["trustedCallbackThumbprints"] = new JsonArray(s.TrustedCallbackThumbprints.Select(t => (JsonNode?)t).ToArray()),
+        ["autoApproveSignIns"] = s.AutoApproveSignIns,
+        ["deviceCodeLifetimeSeconds"] = s.DeviceCodeLifetime.TotalSeconds,
+        ["deviceCodeIntervalSeconds"] = s.DeviceCodeInterval.TotalSeconds,
     };
 
     private static async Task<IResult> SetSkuAsync(EmulatorContext context, HttpContext http)

@@ -22,6 +22,7 @@ internal static class IdentityEndpoints
         app.MapGet("/{tenant}/discovery/keys", (string tenant) => Keys(context, tenant));
         app.MapGet("/common/discovery/instance", () => InstanceDiscovery(context));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (string tenant, HttpContext http) => TokenAsync(context, tenant, http));
+        UserSignInEndpoints.Map(app, context);
         app.MapGet("/msi/token", (HttpContext http) => ManagedIdentityToken(context, http));
 
         app.MapGet("/aps/v1/.well-known/OpenIdConfiguration", () => HttpJson.Json(new JsonObject
@@ -35,7 +36,7 @@ internal static class IdentityEndpoints
         app.MapGet("/aps/v1/keys", () => HttpJson.Json(new JsonObject { ["keys"] = new JsonArray(JwkJson(context.Keys.NotificationSigningKey)) }));
     }
 
-    private static bool IsOurTenant(EmulatorContext context, string tenant) =>
+    internal static bool IsOurTenant(EmulatorContext context, string tenant) =>
         string.Equals(tenant, context.State.TenantId, StringComparison.OrdinalIgnoreCase);
 
     private static IResult OpenIdConfiguration(EmulatorContext context, string tenant)
@@ -56,7 +57,9 @@ internal static class IdentityEndpoints
             ["subject_types_supported"] = new JsonArray("pairwise"),
             ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
             ["scopes_supported"] = new JsonArray("openid", "profile", "email", "offline_access"),
-            ["claims_supported"] = new JsonArray("sub", "iss", "aud", "exp", "iat", "tid", "roles", "appid", "azp"),
+            ["claims_supported"] = new JsonArray("sub", "iss", "aud", "exp", "iat", "tid", "roles", "appid", "azp", "scp", "oid", "upn"),
+            ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code", "refresh_token", UserSignInEndpoints.DeviceCodeGrantType),
+            ["code_challenge_methods_supported"] = new JsonArray("S256", "plain"),
             ["tenant_region_scope"] = "NA",
             ["cloud_instance_name"] = "microsoftonline.com",
             ["cloud_graph_host_name"] = "graph.windows.net",
@@ -92,15 +95,15 @@ internal static class IdentityEndpoints
         });
     }
 
-    private static IResult UnknownTenant(string tenant) =>
+    internal static IResult UnknownTenant(string tenant) =>
         AadError(400, "invalid_tenant", 90002, $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.");
 
-    private static IResult AadError(int status, string error, int code, string description)
+    internal static IResult AadError(int status, string error, int code, string description, string? suberror = null)
     {
         var traceId = Guid.NewGuid().ToString();
         var correlationId = Guid.NewGuid().ToString();
         var timestamp = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        return HttpJson.Json(new JsonObject
+        var body = new JsonObject
         {
             ["error"] = error,
             ["error_description"] = $"AADSTS{code}: {description} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {timestamp}",
@@ -109,7 +112,9 @@ internal static class IdentityEndpoints
             ["trace_id"] = traceId,
             ["correlation_id"] = correlationId,
             ["error_uri"] = $"https://login.microsoftonline.com/error?code={code}",
-        }, status);
+        };
+        if (suberror is not null) body["suberror"] = suberror;
+        return HttpJson.Json(body, status);
     }
 
     private static async Task<IResult> TokenAsync(EmulatorContext context, string tenant, HttpContext http)
@@ -122,6 +127,7 @@ internal static class IdentityEndpoints
 
         var grantType = Field("grant_type");
         if (grantType is null) return AadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+        if (UserSignInEndpoints.Handles(grantType)) return UserSignInEndpoints.Token(context, grantType, Field);
         if (grantType != "client_credentials")
             return AadError(400, "unsupported_grant_type", 70003, $"The app requested an unsupported grant type '{grantType}'.");
 

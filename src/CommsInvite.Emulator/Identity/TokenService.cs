@@ -6,7 +6,16 @@ using Microsoft.IdentityModel.Tokens;
 namespace CommsInvite.Emulator.Identity;
 
 /// <summary>Result of validating a bearer token on a Graph route.</summary>
-internal sealed record AccessTokenCheck(bool IsValid, string? ClientId, IReadOnlyList<string> Roles, string? FailureMessage, string? TenantId = null);
+internal sealed record AccessTokenCheck(bool IsValid, string? ClientId, IReadOnlyList<string> Roles, string? FailureMessage, string? TenantId = null)
+{
+    /// <summary>The delegated permissions (scp) of a user's token; empty for an application token.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
+
+    /// <summary>The signed-in user's object id (oid) when the token is delegated.</summary>
+    public string? UserId { get; init; }
+
+    public bool IsDelegated => UserId is not null;
+}
 
 /// <summary>Issues and validates the emulator's RS256 tokens.</summary>
 internal static class TokenService
@@ -42,6 +51,64 @@ internal static class TokenService
         return (Handler.CreateToken(descriptor), expires);
     }
 
+    /// <summary>A delegated (user) access token: scp, the user's oid and upn, and the client it was issued through.</summary>
+    public static (string Token, DateTimeOffset ExpiresOn) IssueDelegatedAccessToken(
+        EmulatorContext context, ClientRegistration client, DirectoryUser user, IReadOnlyList<string> scopes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var expires = now + context.State.Settings.TokenLifetime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = context.Issuer,
+            Audience = EmulatorDefaults.GraphResource,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.AddMinutes(-1).UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(context.Keys.TokenSigningKey, SecurityAlgorithms.RsaSha256),
+            Claims = new Dictionary<string, object>
+            {
+                ["tid"] = context.State.TenantId,
+                ["appid"] = client.ClientId,
+                ["azp"] = client.ClientId,
+                ["oid"] = user.Id,
+                ["sub"] = user.Id,
+                ["upn"] = user.UserPrincipalName,
+                ["unique_name"] = user.UserPrincipalName,
+                ["name"] = user.DisplayName,
+                ["idtyp"] = "user",
+                ["ver"] = "1.0",
+                ["scp"] = string.Join(' ', scopes),
+                ["uti"] = Guid.NewGuid().ToString("N"),
+            },
+        };
+        context.State.Stats.TokenIssued();
+        return (Handler.CreateToken(descriptor), expires);
+    }
+
+    /// <summary>The OpenID Connect id token MSAL reads the account from (it does not validate its signature).</summary>
+    public static string IssueIdToken(EmulatorContext context, ClientRegistration client, DirectoryUser user)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = context.Issuer,
+            Audience = client.ClientId,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.AddMinutes(-1).UtcDateTime,
+            Expires = now.AddHours(1).UtcDateTime,
+            SigningCredentials = new SigningCredentials(context.Keys.TokenSigningKey, SecurityAlgorithms.RsaSha256),
+            Claims = new Dictionary<string, object>
+            {
+                ["tid"] = context.State.TenantId,
+                ["oid"] = user.Id,
+                ["sub"] = user.Id,
+                ["preferred_username"] = user.UserPrincipalName,
+                ["name"] = user.DisplayName,
+                ["ver"] = "2.0",
+            },
+        });
+    }
+
     /// <summary>Validates an access token as Graph does: signature, issuer, audience and lifetime.</summary>
     public static async Task<AccessTokenCheck> ValidateAccessTokenAsync(EmulatorContext context, string token)
     {
@@ -73,6 +140,11 @@ internal static class TokenService
         var roles = result.ClaimsIdentity.FindAll("roles").Select(c => c.Value).ToArray();
         var appId = result.ClaimsIdentity.FindFirst("appid")?.Value;
         var tenantId = result.ClaimsIdentity.FindFirst("tid")?.Value;
+        var jwt = (JsonWebToken)result.SecurityToken;
+        if (jwt.TryGetPayloadValue<string>("scp", out var scp) && jwt.TryGetPayloadValue<string>("oid", out var oid))
+        {
+            return new AccessTokenCheck(true, appId, roles, null, tenantId) { Scopes = scp.Split(' ', StringSplitOptions.RemoveEmptyEntries), UserId = oid };
+        }
         return new AccessTokenCheck(true, appId, roles, null, tenantId);
     }
 

@@ -31,18 +31,18 @@ internal static partial class ProvisioningEndpoints
     private static void MapNumbers(RouteGroupBuilder graph, string version, EmulatorContext context)
     {
         const string assignments = NumbersPath + "/numberAssignments/";
-        graph.MapGet(NumbersPath + "/numberAssignments", (HttpContext http) => ListNumbers(context, version, http)).RequireRoles(ReadNumberRoles);
-        graph.MapGet(assignments + "{numberAssignmentId}", (string numberAssignmentId, HttpContext http) => GetNumber(context, version, http, numberAssignmentId)).RequireRoles(ReadNumberRoles);
+        graph.MapGet(NumbersPath + "/numberAssignments", (HttpContext http) => ListNumbers(context, version, http)).RequireRoles(ReadNumberRoles).AllowDelegated(DelegatedReadNumberScopes, TelephonyAdminRoles);
+        graph.MapGet(assignments + "{numberAssignmentId}", (string numberAssignmentId, HttpContext http) => GetNumber(context, version, http, numberAssignmentId)).RequireRoles(ReadNumberRoles).AllowDelegated(DelegatedReadNumberScopes, TelephonyAdminRoles);
 
         // Each action answers under its short name (Graph's pages) and its fully-qualified one (what the SDKs post to).
         foreach (var prefix in new[] { "", ActionNamespace })
         {
-            graph.MapPost(assignments + prefix + "assignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: true)).RequireRoles(WriteNumberRoles);
-            graph.MapPost(assignments + prefix + "unassignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: false)).RequireRoles(WriteNumberRoles);
-            graph.MapPost(assignments + prefix + "updateNumber", (HttpContext http, CancellationToken cancellationToken) => UpdateNumberAsync(context, version, http)).RequireRoles(WriteNumberRoles);
+            graph.MapPost(assignments + prefix + "assignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: true)).RequireRoles(WriteNumberRoles).AllowDelegated(DelegatedWriteNumberScopes, TelephonyAdminRoles);
+            graph.MapPost(assignments + prefix + "unassignNumber", (HttpContext http, CancellationToken cancellationToken) => AssignNumberAsync(context, version, http, assign: false)).RequireRoles(WriteNumberRoles).AllowDelegated(DelegatedWriteNumberScopes, TelephonyAdminRoles);
+            graph.MapPost(assignments + prefix + "updateNumber", (HttpContext http, CancellationToken cancellationToken) => UpdateNumberAsync(context, version, http)).RequireRoles(WriteNumberRoles).AllowDelegated(DelegatedWriteNumberScopes, TelephonyAdminRoles);
         }
 
-        graph.MapGet(NumbersPath + "/operations/{operationId}", (string operationId, HttpContext http) => GetNumberOperation(context, http, operationId)).RequireRoles(ReadNumberRoles);
+        graph.MapGet(NumbersPath + "/operations/{operationId}", (string operationId, HttpContext http) => GetNumberOperation(context, http, operationId)).RequireRoles(ReadNumberRoles).AllowDelegated(DelegatedReadNumberScopes, TelephonyAdminRoles);
     }
 
     /// <summary>

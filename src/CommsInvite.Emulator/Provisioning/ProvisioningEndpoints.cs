@@ -20,6 +20,19 @@ internal static partial class ProvisioningEndpoints
     private static readonly string[] InstanceRoles = { "TeamsAppInstance.ReadWrite.All" };
     private static readonly string[] ReadNumberRoles = { "TeamsTelephoneNumber.Read.All", "TeamsTelephoneNumber.ReadWrite.All" };
     private static readonly string[] WriteNumberRoles = { "TeamsTelephoneNumber.ReadWrite.All" };
+    // Delegated sign-in (Graph's permission pages): the scopes a user's token may carry, and the admin's directory roles.
+    private static readonly string[] DelegatedReadSkuScopes = { "Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All" };
+    private static readonly string[] DelegatedReadUserScopes = { "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+    private static readonly string[] DelegatedWriteUserScopes = { "User.ReadWrite.All", "Directory.ReadWrite.All" };
+    private static readonly string[] DelegatedLicenseScopes = { "LicenseAssignment.ReadWrite.All", "Directory.ReadWrite.All" };
+    private static readonly string[] DelegatedReadNumberScopes = { "TeamsTelephoneNumber.Read.All", "TeamsTelephoneNumber.ReadWrite.All" };
+    private static readonly string[] DelegatedWriteNumberScopes = { "TeamsTelephoneNumber.ReadWrite.All" };
+    private static readonly string[] UserAdminRoles = { "User Administrator" };
+    private static readonly string[] LicenseAdminRoles = { "License Administrator", "User Administrator" };
+    private static readonly string[] TelephonyAdminRoles = { "Teams Telephony Administrator", "Teams Administrator" };
+    // Application instances have no public Graph API (emulator-only routes): a resource account is a user, so
+    // creating one takes what creating a user takes, from a Teams or user administrator.
+    private static readonly string[] InstanceAdminRoles = { "Teams Administrator", "Teams Telephony Administrator", "User Administrator" };
     private static readonly string[] NumberTypes = { "callingPlan", "directRouting", "operatorConnect" };
     private static readonly string[] AssignmentCategories = { "primary", "private", "alternate" };
 
@@ -36,17 +49,17 @@ internal static partial class ProvisioningEndpoints
 
     public static void Map(RouteGroupBuilder graph, string version, EmulatorContext context)
     {
-        graph.MapGet("/subscribedSkus", (HttpContext http) => SubscribedSkus(context, http)).RequireRoles(ReadSkuRoles);
-        graph.MapGet("/users/{user}", (string user, HttpContext http) => GetUser(context, version, http, user)).RequireRoles(ReadUserRoles);
-        graph.MapPatch("/users/{user}", (string user, HttpContext http, CancellationToken cancellationToken) => PatchUserAsync(context, http, user)).RequireRoles(WriteUserRoles);
-        graph.MapPost("/users/{user}/assignLicense", (string user, HttpContext http, CancellationToken cancellationToken) => AssignLicenseAsync(context, version, http, user)).RequireRoles(LicenseRoles);
-        graph.MapPost("/users/{user}/microsoft.graph.assignLicense", (string user, HttpContext http, CancellationToken cancellationToken) => AssignLicenseAsync(context, version, http, user)).RequireRoles(LicenseRoles);
+        graph.MapGet("/subscribedSkus", (HttpContext http) => SubscribedSkus(context, http)).RequireRoles(ReadSkuRoles).AllowDelegated(DelegatedReadSkuScopes);
+        graph.MapGet("/users/{user}", (string user, HttpContext http) => GetUser(context, version, http, user)).RequireRoles(ReadUserRoles).AllowDelegated(DelegatedReadUserScopes);
+        graph.MapPatch("/users/{user}", (string user, HttpContext http, CancellationToken cancellationToken) => PatchUserAsync(context, http, user)).RequireRoles(WriteUserRoles).AllowDelegated(DelegatedWriteUserScopes, UserAdminRoles);
+        graph.MapPost("/users/{user}/assignLicense", (string user, HttpContext http, CancellationToken cancellationToken) => AssignLicenseAsync(context, version, http, user)).RequireRoles(LicenseRoles).AllowDelegated(DelegatedLicenseScopes, LicenseAdminRoles);
+        graph.MapPost("/users/{user}/microsoft.graph.assignLicense", (string user, HttpContext http, CancellationToken cancellationToken) => AssignLicenseAsync(context, version, http, user)).RequireRoles(LicenseRoles).AllowDelegated(DelegatedLicenseScopes, LicenseAdminRoles);
 
-        graph.MapPost("/admin/teams/applicationInstances", (HttpContext http, CancellationToken cancellationToken) => CreateInstanceAsync(context, version, http)).RequireRoles(InstanceRoles);
-        graph.MapGet("/admin/teams/applicationInstances", (HttpContext http) => ListInstances(context)).RequireRoles(InstanceRoles);
-        graph.MapGet("/admin/teams/applicationInstances/{instance}", (string instance, HttpContext http) => GetInstance(context, http, instance)).RequireRoles(InstanceRoles);
-        graph.MapPatch("/admin/teams/applicationInstances/{instance}", (string instance, HttpContext http, CancellationToken cancellationToken) => PatchInstanceAsync(context, http, instance)).RequireRoles(InstanceRoles);
-        graph.MapPost("/admin/teams/applicationInstances/{instance}/sync", (string instance, HttpContext http) => SyncInstance(context, http, instance)).RequireRoles(InstanceRoles);
+        graph.MapPost("/admin/teams/applicationInstances", (HttpContext http, CancellationToken cancellationToken) => CreateInstanceAsync(context, version, http)).RequireRoles(InstanceRoles).AllowDelegated(DelegatedWriteUserScopes, InstanceAdminRoles);
+        graph.MapGet("/admin/teams/applicationInstances", (HttpContext http) => ListInstances(context)).RequireRoles(InstanceRoles).AllowDelegated(DelegatedWriteUserScopes, InstanceAdminRoles);
+        graph.MapGet("/admin/teams/applicationInstances/{instance}", (string instance, HttpContext http) => GetInstance(context, http, instance)).RequireRoles(InstanceRoles).AllowDelegated(DelegatedWriteUserScopes, InstanceAdminRoles);
+        graph.MapPatch("/admin/teams/applicationInstances/{instance}", (string instance, HttpContext http, CancellationToken cancellationToken) => PatchInstanceAsync(context, http, instance)).RequireRoles(InstanceRoles).AllowDelegated(DelegatedWriteUserScopes, InstanceAdminRoles);
+        graph.MapPost("/admin/teams/applicationInstances/{instance}/sync", (string instance, HttpContext http) => SyncInstance(context, http, instance)).RequireRoles(InstanceRoles).AllowDelegated(DelegatedWriteUserScopes, InstanceAdminRoles);
 
         MapNumbers(graph, version, context);
         if (version == "v1.0") MapUserConfigurations(graph, context);

@@ -13,8 +13,9 @@ using CommsInvite.Core.Http;
 namespace CommsInvite.Commands;
 
 /// <summary>
-/// Connect-CsGraph: authenticates as an application (client secret, certificate or managed identity) to
-/// Microsoft Graph in one of the clouds, or to the local emulator, and keeps the connection for this runspace.
+/// Connect-CsGraph: authenticates as an application (client secret, certificate or managed identity), or signs a
+/// user in (device code, or the system browser) through the tenant's public client, to Microsoft Graph in one of the
+/// clouds or to the local emulator, and keeps the connection for this runspace under its -Name.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "CsGraph", DefaultParameterSetName = ClientSecretSet)]
 [OutputType(typeof(GraphContext))]
@@ -26,6 +27,8 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     private const string CertificateSet = "Certificate";
     private const string ManagedIdentitySet = "ManagedIdentity";
     private const string EmulatorFileSet = "EmulatorConnectionFile";
+    private const string DeviceCodeSet = "DeviceCode";
+    private const string InteractiveSet = "Interactive";
 
     private Runspace? _runspace;
 
@@ -35,6 +38,8 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Parameter(ParameterSetName = EmulatorFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
     [Alias("Tenant")]
     public string? TenantId { get; set; }
 
@@ -44,6 +49,8 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Parameter(ParameterSetName = EmulatorFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
     [Alias("ApplicationId", "AppId")]
     public string? ClientId { get; set; }
 
@@ -69,6 +76,27 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [Alias("Identity")]
     public SwitchParameter ManagedIdentity { get; set; }
 
+    /// <summary>Signs a user in with a code entered in a browser on any device; the prompt goes to the host.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    [Alias("DeviceCode")]
+    public SwitchParameter UseDeviceCode { get; set; }
+
+    /// <summary>Signs a user in in the system browser (http://localhost redirect, PKCE).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InteractiveSet)]
+    public SwitchParameter Interactive { get; set; }
+
+    /// <summary>Delegated permissions to ask for beyond the defaults (what the provisioning cmdlets need).</summary>
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Scopes { get; set; }
+
+    /// <summary>The connection's name in this runspace; connecting again under a name replaces that connection.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+    public string? Name { get; set; }
+
     /// <summary>Global (default), USGov, USGovDoD, China or Emulator.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(EnvironmentCompleter))]
@@ -83,6 +111,8 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [Parameter(ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Parameter(Mandatory = true, ParameterSetName = EmulatorFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
     public string? EmulatorConnectionFile { get; set; }
 
     /// <summary>Retries of one request after throttling (429) or a transient failure; 0 disables retrying.</summary>
@@ -104,6 +134,7 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? RequestTimeout { get; set; }
 
+    /// <summary>Returns the context; -UseDeviceCode and -Interactive always do.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -124,12 +155,21 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
             connection = await GraphConnection.ConnectAsync(settings, log, cancellationToken).ConfigureAwait(false);
         }
 
-        var previous = SessionStore.Exchange(_runspace!, new GraphSession(connection, log));
-        previous?.Dispose();
+        var previous = SessionStore.Add(_runspace!, new GraphSession(connection, log));
+        if (previous is not null)
+        {
+            QueueVerbose($"Replacing the connection '{previous.Name}' ({previous.Connection.Context}).");
+            await previous.Connection.SignOutAsync().ConfigureAwait(false);
+            previous.Dispose();
+        }
 
         var context = connection.Context;
-        QueueVerbose($"Connected: {context}. Roles: {string.Join(", ", context.Roles)}.");
-        if (PassThru)
+        QueueVerbose(context.IsDelegated
+            ? $"Connected '{context.Name}': {context}. Scopes: {string.Join(", ", context.Scopes)}."
+            : $"Connected '{context.Name}': {context}. Roles: {string.Join(", ", context.Roles)}.");
+        // A user's sign-in returns who signed in (the only output: the device-code prompt went to the host), so
+        // $c = Connect-CsGraph -UseDeviceCode holds the context; an application's connect stays quiet unless -PassThru.
+        if (PassThru || context.IsDelegated)
         {
             QueueObject(context);
         }
@@ -153,6 +193,10 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
             // Managed identity has no application secret: ClientId picks a user-assigned identity, nothing more.
             ManagedIdentitySet => new ManagedIdentityCredential(ClientId),
             EmulatorFileSet => ClientSecret is null ? null : new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret)),
+
+            // The prompt is queued to the host from MSAL's thread; this cmdlet's pipeline thread writes it.
+            DeviceCodeSet => new DelegatedCredential(UserSignInKind.DeviceCode, Scopes, QueueHostMessage),
+            InteractiveSet => new DelegatedCredential(UserSignInKind.Interactive, Scopes),
             _ => throw new InvalidOperationException("Unknown parameter set " + ParameterSetName),
         };
 
@@ -177,6 +221,11 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
         }
 
         settings.RetryPolicy = retry;
+        if (Name is not null)
+        {
+            settings.Name = Name;
+        }
+
         if (RequestTimeout is { } requestTimeout)
         {
             settings.RequestTimeout = requestTimeout;

@@ -1,24 +1,44 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Threading;
+using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
 
 namespace CommsInvite.Commands;
 
-/// <summary>Disconnect-CsGraph: forgets this runspace's connection and its cached tokens. Quiet when there is none.</summary>
+/// <summary>
+/// Disconnect-CsGraph: forgets one of this runspace's connections (-Name, else the current one) and its cached
+/// tokens; a signed-in user's account leaves MSAL's cache. Quiet when there is none to forget.
+/// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "CsGraph")]
 [OutputType(typeof(void))]
-public sealed class DisconnectCsGraphCommand : PSCmdlet
+public sealed class DisconnectCsGraphCommand : AsyncCmdlet
 {
-    protected override void EndProcessing()
+    private Runspace? _runspace;
+
+    /// <summary>The connection to forget; the current one when left out. Binds the Name of piped contexts.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+    public string? Name { get; set; }
+
+    protected override void BeginProcessing()
     {
-        var previous = SessionStore.Exchange(Runspace.DefaultRunspace, null);
+        _runspace = Runspace.DefaultRunspace;
+        base.BeginProcessing();
+    }
+
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        var previous = SessionStore.Remove(_runspace!, Name);
         if (previous is null)
         {
-            WriteVerbose("Not connected; nothing to disconnect.");
+            QueueVerbose(Name is null ? "Not connected; nothing to disconnect." : $"No connection named '{Name}'; nothing to disconnect.");
             return;
         }
 
-        WriteVerbose($"Disconnecting {previous.Connection.Context}.");
+        QueueVerbose($"Disconnecting '{previous.Name}': {previous.Connection.Context}.");
+        await previous.Connection.SignOutAsync().ConfigureAwait(false);
         previous.Dispose();
     }
 }

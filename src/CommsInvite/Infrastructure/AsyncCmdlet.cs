@@ -84,6 +84,13 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     protected void QueueWarning(string message) => Enqueue(() => WriteWarning(message));
 
+    /// <summary>
+    /// A message for the person at the host, as Write-Host writes it: the Information stream with the PSHOST tag, so
+    /// the host shows it, 6> can capture it, and it never mixes with the output a variable receives.
+    /// </summary>
+    protected void QueueHostMessage(string message) =>
+        Enqueue(() => WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" }));
+
     protected internal void QueueProgress(ProgressRecord record) => Enqueue(() => WriteProgress(record));
 
     /// <summary>Asks ShouldProcess on the pipeline thread (-WhatIf prints there, -Confirm prompts there).</summary>

@@ -1,20 +1,22 @@
-using System.Management.Automation.Runspaces;
 using CommsInvite.Core;
 
 namespace CommsInvite.Commands.Infrastructure;
 
 /// <summary>
-/// A cmdlet that needs the runspace's connection. Without one it stops with NotConnected before doing anything.
-/// While a block runs, the connection's diagnostic lines go to this cmdlet's verbose/debug/warning streams.
+/// A cmdlet that needs a connection (-Connection, else the runspace's current one). Without one it stops with
+/// NotConnected before doing anything; a connection whose token cannot do what the cmdlet does (a signed-in user on
+/// the calling APIs, a missing role or scope) stops it before any request too. While a block runs, the connection's
+/// diagnostic lines go to this cmdlet's verbose/debug/warning streams.
 /// </summary>
-public abstract class GraphSessionCmdlet : AsyncCmdlet
+public abstract class GraphSessionCmdlet : ConnectionSelectingCmdlet
 {
     private GraphSession? _session;
     private PipelineLogSink.Scope _logScope;
 
     private protected GraphSession Session => _session ?? throw new System.InvalidOperationException("No session: BeginProcessing has not run.");
 
-    private protected GraphConnection Connection => Session.Connection;
+    /// <summary>The selected connection (hides the -Connection parameter's name from C# only; see the base class).</summary>
+    private protected new GraphConnection Connection => Session.Connection;
 
     /// <summary>
     /// The Graph API this command is built on when Graph offers it in some clouds only: checked against the
@@ -24,7 +26,7 @@ public abstract class GraphSessionCmdlet : AsyncCmdlet
 
     protected override void BeginProcessing()
     {
-        _session = SessionStore.Get(Runspace.DefaultRunspace);
+        _session = SelectSession();
         if (_session is null)
         {
             ThrowTerminatingError(ErrorRecords.NotConnected(MyInvocation.MyCommand.Name));
@@ -40,6 +42,12 @@ public abstract class GraphSessionCmdlet : AsyncCmdlet
             {
                 ThrowTerminatingError(ErrorRecords.From(ex));
             }
+        }
+
+        var refusal = CmdletPermissions.Check(MyInvocation.MyCommand.Name, _session!.Connection.Context);
+        if (refusal is not null)
+        {
+            ThrowTerminatingError(refusal);
         }
 
         base.BeginProcessing();

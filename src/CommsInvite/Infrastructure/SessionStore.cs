@@ -20,6 +20,9 @@ internal sealed class GraphSession : IDisposable
 
     public GraphConnection Connection { get; }
 
+    /// <summary>Connect-CsGraph -Name ("Default" when none was given).</summary>
+    public string Name => Connection.Name;
+
     public PipelineLogSink Log { get; }
 
     /// <summary>Call ids this session created or read, newest first (for -CallId completion).</summary>
@@ -71,29 +74,101 @@ internal sealed class GraphSession : IDisposable
 
 /// <summary>
 /// Connections live per runspace: two runspaces in one process (ForEach-Object -Parallel, a hosted engine, a
-/// test run) each have their own, and one's Disconnect-CsGraph never ends the other's.
+/// test run) each have their own, and one's Disconnect-CsGraph never ends the other's. A runspace holds any number
+/// of named connections (an admin signed in as themselves, a bot's application); the one made last is the current
+/// one, which cmdlets use when -Connection does not name another.
 /// </summary>
 internal static class SessionStore
 {
     private static readonly ConditionalWeakTable<Runspace, Holder> Sessions = new();
 
-    public static GraphSession? Get(Runspace? runspace) =>
-        runspace is not null && Sessions.TryGetValue(runspace, out var holder) ? holder.Session : null;
+    /// <summary>The current connection (the one made last), or null.</summary>
+    public static GraphSession? Get(Runspace? runspace)
+    {
+        if (runspace is null || !Sessions.TryGetValue(runspace, out var holder))
+        {
+            return null;
+        }
 
-    /// <summary>Stores <paramref name="session"/> (null removes) and returns the one it replaced.</summary>
-    public static GraphSession? Exchange(Runspace runspace, GraphSession? session)
+        lock (holder)
+        {
+            return holder.Sessions.Count == 0 ? null : holder.Sessions[holder.Sessions.Count - 1];
+        }
+    }
+
+    /// <summary>The connection of that name (case-insensitive), or null.</summary>
+    public static GraphSession? Get(Runspace? runspace, string name)
+    {
+        if (runspace is null || !Sessions.TryGetValue(runspace, out var holder))
+        {
+            return null;
+        }
+
+        lock (holder)
+        {
+            return holder.Sessions.Find(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>Every connection, oldest first (the last is the current one).</summary>
+    public static IReadOnlyList<GraphSession> List(Runspace? runspace)
+    {
+        if (runspace is null || !Sessions.TryGetValue(runspace, out var holder))
+        {
+            return Array.Empty<GraphSession>();
+        }
+
+        lock (holder)
+        {
+            return holder.Sessions.ToArray();
+        }
+    }
+
+    /// <summary>Stores <paramref name="session"/> as the current one; returns the one of the same name it replaces.</summary>
+    public static GraphSession? Add(Runspace runspace, GraphSession session)
     {
         var holder = Sessions.GetValue(runspace, _ => new Holder());
         lock (holder)
         {
-            var previous = holder.Session;
-            holder.Session = session;
+            var index = holder.Sessions.FindIndex(s => string.Equals(s.Name, session.Name, StringComparison.OrdinalIgnoreCase));
+            GraphSession? previous = null;
+            if (index >= 0)
+            {
+                previous = holder.Sessions[index];
+                holder.Sessions.RemoveAt(index);
+            }
+
+            holder.Sessions.Add(session);
             return previous;
+        }
+    }
+
+    /// <summary>Removes and returns the named connection (the current one when name is null); null when there is none.</summary>
+    public static GraphSession? Remove(Runspace runspace, string? name)
+    {
+        if (!Sessions.TryGetValue(runspace, out var holder))
+        {
+            return null;
+        }
+
+        lock (holder)
+        {
+            var index = name is null
+                ? holder.Sessions.Count - 1
+                : holder.Sessions.FindIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var removed = holder.Sessions[index];
+            holder.Sessions.RemoveAt(index);
+            return removed;
         }
     }
 
     private sealed class Holder
     {
-        public GraphSession? Session { get; set; }
+        public List<GraphSession> Sessions { get; } = new();
     }
 }

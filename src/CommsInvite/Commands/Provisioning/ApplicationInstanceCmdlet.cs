@@ -14,7 +14,7 @@ namespace CommsInvite.Commands;
 /// MicrosoftTeams module (imported when installed; MicrosoftTeamsModuleRequired when not). Before any request,
 /// parameters the store cannot honour are refused with ParameterNotSupported.
 /// </summary>
-public abstract class ApplicationInstanceCmdlet : AsyncCmdlet
+public abstract class ApplicationInstanceCmdlet : ConnectionSelectingCmdlet
 {
     private GraphSession? _session;
     private PipelineLogSink.Scope _logScope;
@@ -31,7 +31,7 @@ public abstract class ApplicationInstanceCmdlet : AsyncCmdlet
 
     protected override void BeginProcessing()
     {
-        _session = SessionStore.Get(Runspace.DefaultRunspace);
+        _session = SelectSession();
 
         // Input checks first (BeginProcessingAsync): bad input is rejected whichever store would serve it.
         base.BeginProcessing();

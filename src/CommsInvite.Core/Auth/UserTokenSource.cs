@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+
+namespace CommsInvite.Core.Auth;
+
+/// <summary>
+/// A user's tokens through MSAL's public client: one sign-in (device code, or the system browser with PKCE on a
+/// loopback redirect; never the WAM broker), then silent renewal from MSAL's in-memory cache for the life of the
+/// connection. The cache belongs to this connection alone and is emptied when it is disconnected.
+/// </summary>
+internal sealed class UserTokenSource : ITokenSource, IDisposable
+{
+    private static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
+    private const string LoopbackRedirect = "http://localhost";
+
+    private readonly IPublicClientApplication _app;
+    private readonly DelegatedCredential _credential;
+    private readonly string[] _scopes;
+    private readonly string _clientId;
+    private readonly ILogSink _log;
+    private readonly ConnectionMsalHttpClientFactory? _httpFactory;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IAccount? _account;
+    private AccessTokenInfo? _current;
+
+    public UserTokenSource(ConnectionSettings settings, CloudEndpoints endpoints, DelegatedCredential credential, ILogSink log)
+    {
+        _credential = credential;
+        _clientId = settings.ClientId!;
+        _log = log;
+        _scopes = credential.QualifiedScopes(endpoints.GraphResource);
+        _httpFactory = endpoints.CreateMsalHttpClientFactory();
+
+        var builder = PublicClientApplicationBuilder.Create(settings.ClientId)
+            .WithRedirectUri(LoopbackRedirect)
+            .WithLogging(LogFromMsal, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+        var authority = new Uri(endpoints.AuthorityHost, Uri.EscapeDataString(settings.TenantId)).AbsoluteUri;
+        builder = _httpFactory is not null
+            ? builder.WithAuthority(authority, validateAuthority: false).WithInstanceDiscovery(false).WithHttpClientFactory(_httpFactory)
+            : builder.WithAuthority(authority, validateAuthority: true);
+        _app = builder.Build();
+    }
+
+    /// <summary>The signed-in account's user name (UPN), once signed in.</summary>
+    public string? Account => _account?.Username;
+
+    /// <summary>Signs the user in: the one step that needs them. Cancelling the token ends the wait (Ctrl+C).</summary>
+    public async Task SignInAsync(CancellationToken cancellationToken)
+    {
+        AuthenticationResult result;
+        try
+        {
+            if (_credential.Kind == UserSignInKind.DeviceCode)
+            {
+                result = await _app.AcquireTokenWithDeviceCode(_scopes, code =>
+                {
+                    _credential.DeviceCodePrompt?.Invoke(code.Message);
+                    return Task.CompletedTask;
+                }).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                result = await _app.AcquireTokenInteractive(_scopes)
+                    .WithUseEmbeddedWebView(false)
+                    .WithPrompt(Prompt.SelectAccount)
+                    .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (MsalException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TranslateSignIn(ex);
+        }
+        catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
+        {
+            throw MsalTokenSource.Unreachable(ex, _httpFactory is not null);
+        }
+
+        _account = result.Account;
+        _current = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
+        _log.Verbose($"Signed in as {result.Account?.Username} ({_credential.AuthType}); the token expires {result.ExpiresOn:u}.");
+    }
+
+    public bool TryGetCurrent(out AccessTokenInfo token)
+    {
+        var current = _current;
+        token = current!;
+        return IsFresh(current);
+    }
+
+    private static bool IsFresh(AccessTokenInfo? token) => token is not null && token.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow;
+
+    public async Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var seen = _current;
+        if (!forceRefresh && IsFresh(seen))
+        {
+            return seen!;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _current;
+            if (IsFresh(current) && (!forceRefresh || !ReferenceEquals(current, seen)))
+            {
+                return current!;
+            }
+
+            if (_account is null)
+            {
+                throw new CommsInviteException(ErrorIds.SignInExpired, FailureCategory.AuthenticationError, "This connection has no signed-in account: run Connect-CsGraph again.");
+            }
+
+            AuthenticationResult result;
+            try
+            {
+                // The refresh token in MSAL's cache renews the access token without the user.
+                result = await _app.AcquireTokenSilent(_scopes, _account).WithForceRefresh(forceRefresh || current is not null)
+                    .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MsalUiRequiredException ex)
+            {
+                throw new CommsInviteException(
+                    ErrorIds.SignInExpired,
+                    FailureCategory.AuthenticationError,
+                    $"The sign-in of {_account.Username} can no longer be renewed without the user ({ex.ErrorCode}): run Connect-CsGraph -{_credential.AuthType.Replace("DeviceCode", "UseDeviceCode")} again.",
+                    _account.Username,
+                    ex);
+            }
+            catch (MsalException ex)
+            {
+                throw MsalTokenSource.Translate(ex);
+            }
+            catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
+            {
+                throw MsalTokenSource.Unreachable(ex, _httpFactory is not null);
+            }
+
+            var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
+            _log.Verbose($"Renewed the access token of {_account.Username} from {result.AuthenticationResultMetadata?.TokenSource}; it expires {token.ExpiresOn:u}.");
+            _current = token;
+            return token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Removes the account (and its refresh token) from MSAL's cache.</summary>
+    public async Task SignOutAsync()
+    {
+        var account = _account;
+        _account = null;
+        _current = null;
+        foreach (var cached in await _app.GetAccountsAsync().ConfigureAwait(false))
+        {
+            await _app.RemoveAsync(cached).ConfigureAwait(false);
+        }
+
+        if (account is not null)
+        {
+            _log.Verbose($"Removed {account.Username} from the token cache.");
+        }
+    }
+
+    public void Dispose()
+    {
+        _httpFactory?.Dispose();
+        _gate.Dispose();
+    }
+
+    private CommsInviteException TranslateSignIn(MsalException ex)
+    {
+        var code = ex.ErrorCode ?? string.Empty;
+        if (code is "code_expired" or "expired_token")
+        {
+            return new CommsInviteException(
+                ErrorIds.DeviceCodeExpired,
+                FailureCategory.OperationTimeout,
+                "The device code expired before the sign-in was completed. Run Connect-CsGraph -UseDeviceCode again and enter the new code in time.",
+                _clientId,
+                ex);
+        }
+
+        var consent = code is "access_denied" or "authorization_declined" or "consent_required"
+            || ex.Message.IndexOf("AADSTS65001", StringComparison.Ordinal) >= 0
+            || ex.Message.IndexOf("AADSTS65004", StringComparison.Ordinal) >= 0
+            || ex is MsalUiRequiredException { Classification: UiRequiredExceptionClassification.ConsentRequired };
+        if (consent)
+        {
+            // The service's message names what lacks consent when it can; otherwise every requested scope is a suspect.
+            var named = _credential.Scopes.Where(s => ex.Message.IndexOf(s, StringComparison.OrdinalIgnoreCase) >= 0).ToArray();
+            var missing = named.Length > 0 ? named : _credential.Scopes.ToArray();
+            return new CommsInviteException(
+                ErrorIds.ConsentRequired,
+                FailureCategory.PermissionDenied,
+                $"Consent was refused or not given for: {string.Join(", ", missing)} (application {_clientId}). An administrator grants it in Entra ID (App registrations > API permissions > Grant admin consent), or sign in again and accept. The service said: {code}: {FirstLine(ex.Message)}",
+                missing,
+                ex);
+        }
+
+        if (code == "linux_xdg_open_failed" || code.IndexOf("browser", StringComparison.OrdinalIgnoreCase) >= 0 || code.IndexOf("webview", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            return new CommsInviteException(
+                ErrorIds.BrowserUnavailable,
+                FailureCategory.InvalidOperation,
+                $"No web browser could be opened here for the sign-in ({code}). Use Connect-CsGraph -UseDeviceCode instead: it shows a code to enter in a browser on any device.",
+                _clientId,
+                ex);
+        }
+
+        return MsalTokenSource.Translate(ex);
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(new[] { '\r', '\n' });
+        return end < 0 ? message : message.Substring(0, end);
+    }
+
+    private void LogFromMsal(LogLevel level, string message, bool containsPii)
+    {
+        if (!containsPii)
+        {
+            _log.Debug($"MSAL {level}: {message}");
+        }
+    }
+}
