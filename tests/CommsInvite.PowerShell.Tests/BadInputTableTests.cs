@@ -349,6 +349,7 @@ public sealed class BadInputTableTests : IClassFixture<ChaosEmulatorFixture>
             ("Get-CsOnlineApplicationInstance", "Get-CsOnlineApplicationInstance"),
             ("Set-CsOnlineApplicationInstance", "Set-CsOnlineApplicationInstance -Identity bot@contoso.com -DisplayName Bot"),
             ("Sync-CsOnlineApplicationInstance", "Sync-CsOnlineApplicationInstance -ObjectId $user"),
+            ("Test-CsGraphBotReadiness", "Test-CsGraphBotReadiness -Identity $user"),
         })
         {
             Add(cmdlet, "Connection", "a connection name nobody connected under", script + " -Connection Nobody", "ConnectionNotFound", ErrorCategory.ObjectNotFound);

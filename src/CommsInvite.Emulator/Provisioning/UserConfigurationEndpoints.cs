@@ -19,8 +19,8 @@ internal static partial class ProvisioningEndpoints
 
     private static void MapUserConfigurations(RouteGroupBuilder graph, EmulatorContext context)
     {
-        graph.MapGet("/admin/teams/userConfigurations", (HttpContext http) => ListUserConfigurations(context)).RequireRoles(UserConfigurationRoles);
-        graph.MapGet("/admin/teams/userConfigurations/{id}", (string id, HttpContext http) => GetUserConfiguration(context, http, id)).RequireRoles(UserConfigurationRoles);
+        graph.MapGet("/admin/teams/userConfigurations", (HttpContext http) => ListUserConfigurations(context)).RequireRoles(UserConfigurationRoles).AllowDelegated(UserConfigurationRoles, TelephonyAdminRoles);
+        graph.MapGet("/admin/teams/userConfigurations/{id}", (string id, HttpContext http) => GetUserConfiguration(context, http, id)).RequireRoles(UserConfigurationRoles).AllowDelegated(UserConfigurationRoles, TelephonyAdminRoles);
     }
 
     private static IResult ListUserConfigurations(EmulatorContext context)

@@ -107,6 +107,10 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         var faults = _emulator.Server.Faults;
         var faultsBefore = _emulator.Server.State.Stats.TotalFaultsInjected;
         const string reads = "/communications/calls/[^/]+(/participants|/operations/[^/]+)?$";
+
+        // Polling reads each call once per round, so random faults alone may never fail a whole poll: the first two
+        // roster reads (one attempt and its one retry) fail for certain, and the rules below add the random rest.
+        faults.Add(new FaultRule { Route = "/communications/calls/[^/]+/participants$", Method = "GET", Kind = FaultKind.Unavailable, Count = 2 });
         foreach (var kind in new[] { FaultKind.Throttle, FaultKind.Unavailable, FaultKind.GatewayTimeout, FaultKind.ResetBefore, FaultKind.ResetAfter, FaultKind.Truncate, FaultKind.NonJson, FaultKind.ExpiredToken })
         {
             faults.Add(new FaultRule { Route = reads, Method = "GET", Kind = kind, RetryAfterSeconds = kind is FaultKind.Throttle or FaultKind.Unavailable ? 0 : null, Probability = 0.06 });
