@@ -287,3 +287,42 @@ Describe 'An admin and a bot in one pipeline' {
         (Get-CsGraphContext).Name | Should -Be 'Bot'
     }
 }
+
+Describe 'Connect-CsGraph -PersistTokenCache' {
+    BeforeAll {
+        $script:CacheFolder = Join-Path $TempFolder 'tokencache'
+        $script:CacheVariable = $env:COMMSINVITE_TOKEN_CACHE_DIRECTORY
+        $env:COMMSINVITE_TOKEN_CACHE_DIRECTORY = $CacheFolder
+        Set-AutoApprove $Connection.adminUserId
+    }
+    AfterAll {
+        Set-AutoApprove $null
+        Disconnect-CsGraph -Name Persisted -ErrorAction SilentlyContinue
+        $env:COMMSINVITE_TOKEN_CACHE_DIRECTORY = $CacheVariable
+    }
+
+    It 'keeps the sign-in in the platform store, or says it cannot and keeps it in memory; never a plaintext file' {
+        $context = Connect-CsGraph -UseDeviceCode -EmulatorConnectionFile $ConnectionFile -Name Persisted -PersistTokenCache -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop 6>$null
+        $context.Account | Should -Be 'admin@contoso.onmicrosoft.com'
+        $stored = @(Get-ChildItem -LiteralPath $CacheFolder -File -Recurse -ErrorAction SilentlyContinue)
+        if ($warnings) {
+            # No keyring here (Linux without libsecret or D-Bus): the warning names the store, and nothing is on disk.
+            "$($warnings[0])" | Should -Match 'secure store'
+            "$($warnings[0])" | Should -Match 'in memory'
+            $stored.Count | Should -Be 0
+        }
+        else {
+            # DPAPI or the Keychain: whatever lies in the folder is protected, so no token or account is readable.
+            foreach ($file in $stored) {
+                $text = [System.Text.Encoding]::UTF8.GetString([System.IO.File]::ReadAllBytes($file.FullName))
+                $text | Should -Not -Match 'refresh_token|secret|admin@contoso'
+            }
+        }
+    }
+
+    It 'still renews the token and disconnects, removing the account' {
+        (Get-CsPhoneNumberAssignment -Top 1 -Connection Persisted -ErrorAction Stop).TelephoneNumber | Should -Match '^\+'
+        Disconnect-CsGraph -Name Persisted
+        (Get-CsGraphContext -ListAvailable).Name | Should -Not -Contain 'Persisted'
+    }
+}

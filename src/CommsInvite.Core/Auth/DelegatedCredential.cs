@@ -60,6 +60,12 @@ internal sealed class DelegatedCredential : GraphCredential
     /// <summary>Shows the device-code message to the user (the host, never the output).</summary>
     public Action<string>? DeviceCodePrompt { get; }
 
+    /// <summary>
+    /// Keep the sign-in in the platform's secure store (DPAPI, Keychain, libsecret) so a later session signs in
+    /// silently; where that store is missing the cache stays in memory, with a warning.
+    /// </summary>
+    public bool PersistTokenCache { get; init; }
+
     public override string AuthType => Kind.ToString();
 
     /// <summary>The scopes as MSAL sends them: each qualified by the cloud's Graph resource.</summary>

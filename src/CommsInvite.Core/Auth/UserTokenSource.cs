@@ -9,8 +9,9 @@ namespace CommsInvite.Core.Auth;
 
 /// <summary>
 /// A user's tokens through MSAL's public client: one sign-in (device code, or the system browser with PKCE on a
-/// loopback redirect; never the WAM broker), then silent renewal from MSAL's in-memory cache for the life of the
-/// connection. The cache belongs to this connection alone and is emptied when it is disconnected.
+/// loopback redirect; never the WAM broker), then silent renewal from MSAL's cache for the life of the connection.
+/// The cache is in memory and this connection's alone unless -PersistTokenCache keeps it in the platform's secure
+/// store (<see cref="PersistentTokenCache"/>); disconnecting removes the account from it either way.
 /// </summary>
 internal sealed class UserTokenSource : ITokenSource, IDisposable
 {
@@ -51,6 +52,13 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
     /// <summary>Signs the user in: the one step that needs them. Cancelling the token ends the wait (Ctrl+C).</summary>
     public async Task SignInAsync(CancellationToken cancellationToken)
     {
+        if (_credential.PersistTokenCache && await PersistentTokenCache.TryAttachAsync(_app.UserTokenCache, _log).ConfigureAwait(false)
+            && await TrySignInFromCacheAsync(cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            Accept(cached, "from the token cache");
+            return;
+        }
+
         AuthenticationResult result;
         try
         {
@@ -79,9 +87,39 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
             throw MsalTokenSource.Unreachable(ex, _httpFactory is not null);
         }
 
+        Accept(result, "(" + _credential.AuthType + ")");
+    }
+
+    private void Accept(AuthenticationResult result, string how)
+    {
         _account = result.Account;
         _current = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
-        _log.Verbose($"Signed in as {result.Account?.Username} ({_credential.AuthType}); the token expires {result.ExpiresOn:u}.");
+        _log.Verbose($"Signed in as {result.Account?.Username} {how}; the token expires {result.ExpiresOn:u}.");
+    }
+
+    /// <summary>
+    /// A persisted sign-in of this client in this tenant renews silently, so a new session needs no prompt. Anything
+    /// the cache cannot do alone (expired refresh token, new scopes to consent) falls through to the prompt.
+    /// </summary>
+    private async Task<AuthenticationResult?> TrySignInFromCacheAsync(CancellationToken cancellationToken)
+    {
+        foreach (var account in await _app.GetAccountsAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                return await _app.AcquireTokenSilent(_scopes, account).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MsalUiRequiredException)
+            {
+                // This account needs the user again: try the next one, then prompt.
+            }
+            catch (MsalServiceException ex)
+            {
+                _log.Verbose($"The cached sign-in of {account.Username} could not be renewed ({ex.ErrorCode}); signing in again.");
+            }
+        }
+
+        return null;
     }
 
     public bool TryGetCurrent(out AccessTokenInfo token)
@@ -157,9 +195,14 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
         var account = _account;
         _account = null;
         _current = null;
+
+        // Only this connection's account: a persisted cache may hold other sign-ins of the same client.
         foreach (var cached in await _app.GetAccountsAsync().ConfigureAwait(false))
         {
-            await _app.RemoveAsync(cached).ConfigureAwait(false);
+            if (account is null || string.Equals(cached.HomeAccountId?.Identifier, account.HomeAccountId?.Identifier, StringComparison.Ordinal))
+            {
+                await _app.RemoveAsync(cached).ConfigureAwait(false);
+            }
         }
 
         if (account is not null)

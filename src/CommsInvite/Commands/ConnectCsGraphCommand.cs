@@ -134,6 +134,15 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? RequestTimeout { get; set; }
 
+    /// <summary>
+    /// Keeps the user's sign-in in the platform's secure store (DPAPI, Keychain, libsecret) so a later session signs in
+    /// without a prompt. Where no such store exists (Linux without a keyring), a warning says so and the cache stays
+    /// in memory. Never a plaintext file.
+    /// </summary>
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
+    public SwitchParameter PersistTokenCache { get; set; }
+
     /// <summary>Returns the context; -UseDeviceCode and -Interactive always do.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -195,8 +204,8 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
             EmulatorFileSet => ClientSecret is null ? null : new ClientSecretCredential(SecureStrings.ToSecret(ClientSecret)),
 
             // The prompt is queued to the host from MSAL's thread; this cmdlet's pipeline thread writes it.
-            DeviceCodeSet => new DelegatedCredential(UserSignInKind.DeviceCode, Scopes, QueueHostMessage),
-            InteractiveSet => new DelegatedCredential(UserSignInKind.Interactive, Scopes),
+            DeviceCodeSet => new DelegatedCredential(UserSignInKind.DeviceCode, Scopes, QueueHostMessage) { PersistTokenCache = PersistTokenCache },
+            InteractiveSet => new DelegatedCredential(UserSignInKind.Interactive, Scopes) { PersistTokenCache = PersistTokenCache },
             _ => throw new InvalidOperationException("Unknown parameter set " + ParameterSetName),
         };
 
