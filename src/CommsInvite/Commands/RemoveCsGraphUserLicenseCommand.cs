@@ -37,7 +37,7 @@ public sealed class RemoveCsGraphUserLicenseCommand : LicenseCmdlet
             var user = plan.User;
             if (plan.NotAssigned.Count > 0)
             {
-                QueueWarning($"{user} does not hold {ProvisioningText.Join(plan.NotAssigned)}; nothing to remove for {(plan.NotAssigned.Count == 1 ? "it" : "them")} ({CallErrorIds.LicenseNotAssigned}).");
+                QueueWarning($"{user} does not hold {ProvisioningText.Join(plan.NotAssigned)}; nothing to remove for {(plan.NotAssigned.Count == 1 ? "it" : "them")} ({CommandErrorIds.Licenses.LicenseNotAssigned}).");
             }
 
             if (plan.ToRemove.Count > 0)
