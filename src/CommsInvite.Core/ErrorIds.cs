@@ -46,6 +46,7 @@ internal static class ErrorIds
 
         /// <summary>The connection's cloud has no such Graph API (Graph documents it for the global service only); nothing was sent.</summary>
         public const string NotAvailableInCloud = "NotAvailableInCloud";
+
         public const string OperationCancelled = "OperationCancelled";
     }
 
@@ -57,6 +58,7 @@ internal static class ErrorIds
 
         /// <summary>The call has no participant with that id (left, removed, or never there).</summary>
         public const string ParticipantNotFound = "ParticipantNotFound";
+
         public const string InviteOperationFailed = "InviteOperationFailed";
         public const string InviteWaitTimedOut = "InviteWaitTimedOut";
 
@@ -68,6 +70,7 @@ internal static class ErrorIds
         /// before the invite's deadline (the inner exception is the last failure).
         /// </summary>
         public const string InviteUnsettled = "InviteUnsettled";
+
         public const string InviteParticipantRemoved = "InviteParticipantRemoved";
     }
 

@@ -27,6 +27,7 @@ internal static class CommandErrorIds
     {
         /// <summary>Remove-CsGraphUserLicense named a licence the account does not hold (a warning, not an error, by default).</summary>
         public const string LicenseNotAssigned = "LicenseNotAssigned";
+
         public const string InvalidSkuPartNumber = "InvalidSkuPartNumber";
         public const string InvalidUsageLocation = "InvalidUsageLocation";
     }
@@ -60,6 +61,7 @@ internal static class CommandErrorIds
 
         /// <summary>Start-CsGraphNotificationListener while this runspace's listener still runs (FailureCategory.ResourceExists).</summary>
         public const string NotificationListenerAlreadyRunning = "NotificationListenerAlreadyRunning";
+
         public const string NotificationFileNotFound = "NotificationFileNotFound";
         public const string NotificationFileUnreadable = "NotificationFileUnreadable";
     }
