@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Core;
-using CommsInvite.Core.Calls;
 using CommsInvite.Core.Provisioning;
 using CommsInvite.Core.Validation;
 

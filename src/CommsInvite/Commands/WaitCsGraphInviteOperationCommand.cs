@@ -8,7 +8,6 @@ using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
-using CommsInvite.Core.Notifications;
 
 namespace CommsInvite.Commands;
 
