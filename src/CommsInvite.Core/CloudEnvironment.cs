@@ -92,10 +92,10 @@ internal sealed class CloudEndpoints
         CloudEnvironment.USGovDoD => new CloudEndpoints(environment, new Uri("https://login.microsoftonline.us/"), new Uri("https://dod-graph.microsoft.us/"), "https://dod-graph.microsoft.us"),
         CloudEnvironment.China => new CloudEndpoints(environment, new Uri("https://login.chinacloudapi.cn/"), new Uri("https://microsoftgraph.chinacloudapi.cn/"), "https://microsoftgraph.chinacloudapi.cn"),
         CloudEnvironment.Emulator => throw new CommsValidationException(
-            ErrorIds.EmulatorConnectionFileInvalid,
+            ErrorIds.Connection.EmulatorConnectionFileInvalid,
             "EmulatorConnectionFile",
             "The Emulator environment takes its endpoints from the emulator's connection file; pass -EmulatorConnectionFile."),
-        _ => throw new CommsValidationException(ErrorIds.InvalidArgument, "Environment", $"Unknown cloud environment '{environment}'."),
+        _ => throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Environment", $"Unknown cloud environment '{environment}'."),
     };
 
     /// <summary>

@@ -95,7 +95,7 @@ internal sealed class ConnectionSettings
         if (Environment == CloudEnvironment.Emulator && Credential is null)
         {
             throw new CommsValidationException(
-                ErrorIds.EmulatorConnectionFileInvalid,
+                ErrorIds.Connection.EmulatorConnectionFileInvalid,
                 "EmulatorConnectionFile",
                 $"The emulator connection file '{Emulator!.SourcePath}' holds no clientSecret; pass a credential (-ClientSecret, -CertificatePath, -ManagedIdentity).",
                 Emulator.SourcePath);
@@ -104,7 +104,7 @@ internal sealed class ConnectionSettings
         if (Environment == CloudEnvironment.Emulator && Credential is ManagedIdentityCredential && (Emulator!.ManagedIdentityEndpoint is null || Emulator.ManagedIdentityHeader is null))
         {
             throw new CommsValidationException(
-                ErrorIds.EmulatorConnectionFileInvalid,
+                ErrorIds.Connection.EmulatorConnectionFileInvalid,
                 "EmulatorConnectionFile",
                 "The emulator connection file has no managedIdentityEndpoint/managedIdentityHeader, so managed identity cannot be used with it.",
                 Emulator.SourcePath);
@@ -112,35 +112,35 @@ internal sealed class ConnectionSettings
 
         if (Credential is null)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Credential", "No credential was given: pass a client secret, a certificate or managed identity.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Credential", "No credential was given: pass a client secret, a certificate or managed identity.");
         }
 
         if (Credential is not ManagedIdentityCredential)
         {
             if (string.IsNullOrWhiteSpace(TenantId) || !IsTenant(TenantId))
             {
-                throw new CommsValidationException(ErrorIds.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id (a GUID or a domain name such as contoso.onmicrosoft.com).", TenantId);
+                throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id (a GUID or a domain name such as contoso.onmicrosoft.com).", TenantId);
             }
 
             if (string.IsNullOrWhiteSpace(ClientId) || !Guid.TryParse(ClientId, out _))
             {
-                throw new CommsValidationException(ErrorIds.InvalidGuid, "ClientId", $"'{ClientId}' is not an application (client) id GUID.", ClientId);
+                throw new CommsValidationException(ErrorIds.Input.InvalidGuid, "ClientId", $"'{ClientId}' is not an application (client) id GUID.", ClientId);
             }
         }
         else if (!string.IsNullOrWhiteSpace(TenantId) && !IsTenant(TenantId))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id.", TenantId);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "TenantId", $"'{TenantId}' is not a tenant id.", TenantId);
         }
 
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 64 || Name.IndexOfAny(new[] { '*', '?', '[', ']', ' ' }) >= 0)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Name", $"'{Name}' is not a connection name: 1 to 64 characters, no spaces or wildcards.", Name);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Name", $"'{Name}' is not a connection name: 1 to 64 characters, no spaces or wildcards.", Name);
         }
 
         RetryPolicy.Validate();
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "RequestTimeout", $"RequestTimeout must be positive and at most 1 hour (got {RequestTimeout}).", RequestTimeout);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "RequestTimeout", $"RequestTimeout must be positive and at most 1 hour (got {RequestTimeout}).", RequestTimeout);
         }
     }
 
@@ -158,5 +158,5 @@ internal sealed class ConnectionSettings
     }
 
     private static CommsValidationException MissingEmulator() =>
-        new(ErrorIds.EmulatorConnectionFileInvalid, "EmulatorConnectionFile", "The Emulator environment needs the emulator's connection file (-EmulatorConnectionFile).");
+        new(ErrorIds.Connection.EmulatorConnectionFileInvalid, "EmulatorConnectionFile", "The Emulator environment needs the emulator's connection file (-EmulatorConnectionFile).");
 }

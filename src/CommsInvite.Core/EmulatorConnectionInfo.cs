@@ -169,7 +169,7 @@ internal sealed class EmulatorConnectionInfo
     }
 
     private static CommsValidationException Invalid(string? path, string message) =>
-        new(ErrorIds.EmulatorConnectionFileInvalid, "EmulatorConnectionFile", message, path);
+        new(ErrorIds.Connection.EmulatorConnectionFileInvalid, "EmulatorConnectionFile", message, path);
 
     public override string ToString() => $"Emulator {GraphEndpoint} (tenant {TenantId})";
 

@@ -24,69 +24,6 @@ public enum FailureCategory
     InvalidResult,
 }
 
-/// <summary>Stable error ids: scripts and tests match on these, so never rename one.</summary>
-internal static class ErrorIds
-{
-    public const string InvalidPhoneNumber = "InvalidPhoneNumber";
-    public const string InvalidGuid = "InvalidGuid";
-    public const string TooManyParticipants = "TooManyParticipants";
-    public const string ReplacesCallIdWithMultipleParticipants = "ReplacesCallIdWithMultipleParticipants";
-    public const string ClientContextTooLong = "ClientContextTooLong";
-    public const string NoParticipants = "NoParticipants";
-    public const string InvalidCallId = "InvalidCallId";
-    public const string InvalidApiVersion = "InvalidApiVersion";
-    public const string InvalidParticipant = "InvalidParticipant";
-    public const string InvalidArgument = "InvalidArgument";
-    public const string InvalidUri = "InvalidUri";
-    public const string NotConnected = "NotConnected";
-
-    /// <summary>The connection's cloud has no such Graph API (Graph documents it for the global service only); nothing was sent.</summary>
-    public const string NotAvailableInCloud = "NotAvailableInCloud";
-    public const string CallNotFound = "CallNotFound";
-    public const string GraphRequestFailed = "GraphRequestFailed";
-    public const string Throttled = "Throttled";
-    public const string PermissionDenied = "PermissionDenied";
-    public const string AuthenticationFailed = "AuthenticationFailed";
-    public const string CertificateNotFound = "CertificateNotFound";
-    public const string CertificateInvalid = "CertificateInvalid";
-    public const string ManagedIdentityUnavailable = "ManagedIdentityUnavailable";
-    public const string InviteOperationFailed = "InviteOperationFailed";
-    public const string InviteWaitTimedOut = "InviteWaitTimedOut";
-
-    /// <summary>An invite operation left undecided at the timeout because polling it kept failing (see the inner exception).</summary>
-    public const string InviteWaitPollFailed = "InviteWaitPollFailed";
-
-    /// <summary>
-    /// An invite whose answer was lost could not be settled: the roster that says whom to invite again could not be read
-    /// before the invite's deadline (the inner exception is the last failure).
-    /// </summary>
-    public const string InviteUnsettled = "InviteUnsettled";
-    public const string CallEnded = "CallEnded";
-    public const string OperationCancelled = "OperationCancelled";
-    public const string EmulatorConnectionFileInvalid = "EmulatorConnectionFileInvalid";
-    public const string SkuNotFound = "SkuNotFound";
-    public const string NoLicensesAvailable = "NoLicensesAvailable";
-    public const string UsageLocationMissing = "UsageLocationMissing";
-    public const string UserNotFound = "UserNotFound";
-    public const string NumberNotFound = "NumberNotFound";
-    public const string NumberAssignedElsewhere = "NumberAssignedElsewhere";
-    public const string NumberOperationFailed = "NumberOperationFailed";
-    public const string NumberOperationTimedOut = "NumberOperationTimedOut";
-    public const string UserPrincipalNameTaken = "UserPrincipalNameTaken";
-    public const string ApplicationInstanceNotFound = "ApplicationInstanceNotFound";
-    public const string ApplicationInstanceSyncTimedOut = "ApplicationInstanceSyncTimedOut";
-    public const string InvalidResponse = "InvalidResponse";
-    public const string ApplicationInstanceApiUnavailable = "ApplicationInstanceApiUnavailable";
-    public const string InviteParticipantRemoved = "InviteParticipantRemoved";
-    public const string DeviceCodeExpired = "DeviceCodeExpired";
-    public const string ConsentRequired = "ConsentRequired";
-    public const string BrowserUnavailable = "BrowserUnavailable";
-    public const string SignInExpired = "SignInExpired";
-    public const string ApplicationPermissionRequired = "ApplicationPermissionRequired";
-    public const string PermissionMissing = "PermissionMissing";
-    public const string ConnectionNotFound = "ConnectionNotFound";
-}
-
 /// <summary>Every failure the core reports: a stable id, a category, and the object it concerns.</summary>
 public class CommsInviteException : Exception
 {
@@ -168,7 +105,7 @@ public sealed class GraphServiceException : CommsInviteException
 public sealed class InviteFailedException : CommsInviteException
 {
     public InviteFailedException(string message, ResultInfo? resultInfo, object? targetObject = null)
-        : base(ErrorIds.InviteOperationFailed, FailureCategory.InvalidResult, message, targetObject)
+        : base(ErrorIds.Calls.InviteOperationFailed, FailureCategory.InvalidResult, message, targetObject)
     {
         ResultInfo = resultInfo;
     }

@@ -38,7 +38,7 @@ internal static class GraphApiAvailability
         }
 
         throw new CommsInviteException(
-            ErrorIds.NotAvailableInCloud,
+            ErrorIds.Graph.NotAvailableInCloud,
             FailureCategory.InvalidOperation,
             $"{Describe(api)} is documented for Graph's global service only, not for {Describe(cloud)}, so nothing was sent. " +
             $"In this cloud use MicrosoftTeams\\{microsoftTeamsCommand} (Connect-MicrosoftTeams -TeamsEnvironmentName {TeamsEnvironmentName(cloud)}).",

@@ -35,7 +35,7 @@ public sealed class ConnectionTests
     public void Emulator_endpoints_need_the_connection_file()
     {
         var error = Assert.Throws<CommsValidationException>(() => CloudEndpoints.For(CloudEnvironment.Emulator));
-        Assert.Equal(ErrorIds.EmulatorConnectionFileInvalid, error.ErrorId);
+        Assert.Equal(ErrorIds.Connection.EmulatorConnectionFileInvalid, error.ErrorId);
     }
 
     private const string GoodFile = """
@@ -75,7 +75,7 @@ public sealed class ConnectionTests
     public void Bad_connection_files_have_a_clear_error(string json)
     {
         var error = Assert.Throws<CommsValidationException>(() => EmulatorConnectionInfo.Parse(json, "conn.json"));
-        Assert.Equal(ErrorIds.EmulatorConnectionFileInvalid, error.ErrorId);
+        Assert.Equal(ErrorIds.Connection.EmulatorConnectionFileInvalid, error.ErrorId);
         Assert.Contains("conn.json", error.Message);
     }
 
@@ -83,7 +83,7 @@ public sealed class ConnectionTests
     public void Missing_connection_file_is_invalid_not_a_crash()
     {
         var error = Assert.Throws<CommsValidationException>(() => EmulatorConnectionInfo.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json")));
-        Assert.Equal(ErrorIds.EmulatorConnectionFileInvalid, error.ErrorId);
+        Assert.Equal(ErrorIds.Connection.EmulatorConnectionFileInvalid, error.ErrorId);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ConnectionTests
         Assert.Equal("TenantId", Assert.Throws<CommsValidationException>(() => new ConnectionSettings { TenantId = "not a tenant", ClientId = Guid.NewGuid().ToString(), Credential = secret }.Validate()).ParameterName);
         Assert.Equal("ClientId", Assert.Throws<CommsValidationException>(() => new ConnectionSettings { TenantId = "contoso.onmicrosoft.com", ClientId = "app", Credential = secret }.Validate()).ParameterName);
         Assert.Equal("Credential", Assert.Throws<CommsValidationException>(() => new ConnectionSettings { TenantId = Guid.NewGuid().ToString(), ClientId = Guid.NewGuid().ToString() }.Validate()).ParameterName);
-        Assert.Equal(ErrorIds.EmulatorConnectionFileInvalid, Assert.Throws<CommsValidationException>(() => new ConnectionSettings { Environment = CloudEnvironment.Emulator, Credential = secret }.Validate()).ErrorId);
+        Assert.Equal(ErrorIds.Connection.EmulatorConnectionFileInvalid, Assert.Throws<CommsValidationException>(() => new ConnectionSettings { Environment = CloudEnvironment.Emulator, Credential = secret }.Validate()).ErrorId);
         new ConnectionSettings { TenantId = "contoso.onmicrosoft.com", ClientId = Guid.NewGuid().ToString(), Credential = secret }.Validate();
         new ConnectionSettings { Credential = new ManagedIdentityCredential() }.Validate();
     }
@@ -102,13 +102,13 @@ public sealed class ConnectionTests
     public void Certificate_errors_name_the_problem_not_the_password()
     {
         var missing = Assert.Throws<CommsValidationException>(() => CertificateCredential.FromFile("/nonexistent/cert.pfx", new SecretString("Canary-Pfx-Password")));
-        Assert.Equal(ErrorIds.CertificateNotFound, missing.ErrorId);
+        Assert.Equal(ErrorIds.Connection.CertificateNotFound, missing.ErrorId);
         var path = Path.GetTempFileName();
         try
         {
             File.WriteAllText(path, "not a pfx");
             var invalid = Assert.Throws<CommsValidationException>(() => CertificateCredential.FromFile(path, new SecretString("Canary-Pfx-Password")));
-            Assert.Equal(ErrorIds.CertificateInvalid, invalid.ErrorId);
+            Assert.Equal(ErrorIds.Connection.CertificateInvalid, invalid.ErrorId);
             Assert.DoesNotContain("Canary", invalid.ToString());
         }
         finally
@@ -116,8 +116,8 @@ public sealed class ConnectionTests
             File.Delete(path);
         }
 
-        Assert.Equal(ErrorIds.InvalidArgument, Assert.Throws<CommsValidationException>(() => CertificateCredential.FromThumbprint("zz")).ErrorId);
-        Assert.Equal(ErrorIds.CertificateNotFound, Assert.Throws<CommsValidationException>(() => CertificateCredential.FromThumbprint(new string('A', 40))).ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidArgument, Assert.Throws<CommsValidationException>(() => CertificateCredential.FromThumbprint("zz")).ErrorId);
+        Assert.Equal(ErrorIds.Connection.CertificateNotFound, Assert.Throws<CommsValidationException>(() => CertificateCredential.FromThumbprint(new string('A', 40))).ErrorId);
     }
 
     [Fact]

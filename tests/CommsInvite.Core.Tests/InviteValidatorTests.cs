@@ -23,28 +23,28 @@ public sealed class InviteValidatorTests
     {
         var data = new TheoryData<string, object, string, string>
         {
-            { "no participants", Request(), ErrorIds.NoParticipants, "Participants" },
-            { "six participants", Request(User("00000000-0000-0000-0000-000000000001"), User("00000000-0000-0000-0000-000000000002"), User("00000000-0000-0000-0000-000000000003"), User("00000000-0000-0000-0000-000000000004"), User("00000000-0000-0000-0000-000000000005"), User("00000000-0000-0000-0000-000000000006")), ErrorIds.TooManyParticipants, "Participants" },
-            { "phone without plus", Request(Phone("12345678901")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
-            { "phone with spaces", Request(Phone("+1 234 567 8901")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
-            { "phone leading zero", Request(Phone("+0123456789")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
-            { "phone too short", Request(Phone("+123456")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
-            { "phone too long", Request(Phone("+1234567890123456")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
-            { "phone letters", Request(Phone("+1234567890a")), ErrorIds.InvalidPhoneNumber, "PhoneNumber" },
-            { "user not a guid", Request(User("not-a-guid")), ErrorIds.InvalidGuid, "UserId" },
-            { "user empty", Request(User("")), ErrorIds.InvalidGuid, "UserId" },
-            { "application instance not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForApplicationInstance("x") }), ErrorIds.InvalidGuid, "ApplicationInstanceId" },
-            { "application not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForApplication("{bad}") }), ErrorIds.InvalidGuid, "ApplicationId" },
-            { "no identity", Request(new InvitationParticipantInfo { Identity = new IdentitySet() }), ErrorIds.InvalidParticipant, "Participants" },
-            { "two identities", Request(new InvitationParticipantInfo { Identity = new IdentitySet { User = new GraphIdentity { Id = User1 }, Phone = new GraphIdentity { Id = "+12345678901" } } }), ErrorIds.InvalidParticipant, "Participants" },
-            { "duplicate participant", Request(User(User1), User(User1.ToUpperInvariant())), ErrorIds.InvalidParticipant, "Participants" },
-            { "replacesCallId not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "abc" }), ErrorIds.InvalidGuid, "ReplacesCallId" },
-            { "replacesCallId with two participants", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db" }, User(User2)), ErrorIds.ReplacesCallIdWithMultipleParticipants, "ReplacesCallId" },
-            { "client context 257", new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ClientContext = new string('x', 257) }, ErrorIds.ClientContextTooLong, "ClientContext" },
-            { "empty call id", new InviteRequest { CallId = "  ", Participants = new[] { User(User1) } }, ErrorIds.InvalidCallId, "CallId" },
-            { "call id with slash", new InviteRequest { CallId = "abc/../users", Participants = new[] { User(User1) } }, ErrorIds.InvalidCallId, "CallId" },
-            { "call id with query", new InviteRequest { CallId = "abc?x=1", Participants = new[] { User(User1) } }, ErrorIds.InvalidCallId, "CallId" },
-            { "api version v2", new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ApiVersion = "v2.0" }, ErrorIds.InvalidApiVersion, "ApiVersion" },
+            { "no participants", Request(), ErrorIds.Input.NoParticipants, "Participants" },
+            { "six participants", Request(User("00000000-0000-0000-0000-000000000001"), User("00000000-0000-0000-0000-000000000002"), User("00000000-0000-0000-0000-000000000003"), User("00000000-0000-0000-0000-000000000004"), User("00000000-0000-0000-0000-000000000005"), User("00000000-0000-0000-0000-000000000006")), ErrorIds.Input.TooManyParticipants, "Participants" },
+            { "phone without plus", Request(Phone("12345678901")), ErrorIds.Input.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone with spaces", Request(Phone("+1 234 567 8901")), ErrorIds.Input.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone leading zero", Request(Phone("+0123456789")), ErrorIds.Input.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone too short", Request(Phone("+123456")), ErrorIds.Input.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone too long", Request(Phone("+1234567890123456")), ErrorIds.Input.InvalidPhoneNumber, "PhoneNumber" },
+            { "phone letters", Request(Phone("+1234567890a")), ErrorIds.Input.InvalidPhoneNumber, "PhoneNumber" },
+            { "user not a guid", Request(User("not-a-guid")), ErrorIds.Input.InvalidGuid, "UserId" },
+            { "user empty", Request(User("")), ErrorIds.Input.InvalidGuid, "UserId" },
+            { "application instance not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForApplicationInstance("x") }), ErrorIds.Input.InvalidGuid, "ApplicationInstanceId" },
+            { "application not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForApplication("{bad}") }), ErrorIds.Input.InvalidGuid, "ApplicationId" },
+            { "no identity", Request(new InvitationParticipantInfo { Identity = new IdentitySet() }), ErrorIds.Input.InvalidParticipant, "Participants" },
+            { "two identities", Request(new InvitationParticipantInfo { Identity = new IdentitySet { User = new GraphIdentity { Id = User1 }, Phone = new GraphIdentity { Id = "+12345678901" } } }), ErrorIds.Input.InvalidParticipant, "Participants" },
+            { "duplicate participant", Request(User(User1), User(User1.ToUpperInvariant())), ErrorIds.Input.InvalidParticipant, "Participants" },
+            { "replacesCallId not a guid", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "abc" }), ErrorIds.Input.InvalidGuid, "ReplacesCallId" },
+            { "replacesCallId with two participants", Request(new InvitationParticipantInfo { Identity = IdentitySet.ForUser(User1), ReplacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db" }, User(User2)), ErrorIds.Input.ReplacesCallIdWithMultipleParticipants, "ReplacesCallId" },
+            { "client context 257", new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ClientContext = new string('x', 257) }, ErrorIds.Input.ClientContextTooLong, "ClientContext" },
+            { "empty call id", new InviteRequest { CallId = "  ", Participants = new[] { User(User1) } }, ErrorIds.Input.InvalidCallId, "CallId" },
+            { "call id with slash", new InviteRequest { CallId = "abc/../users", Participants = new[] { User(User1) } }, ErrorIds.Input.InvalidCallId, "CallId" },
+            { "call id with query", new InviteRequest { CallId = "abc?x=1", Participants = new[] { User(User1) } }, ErrorIds.Input.InvalidCallId, "CallId" },
+            { "api version v2", new InviteRequest { CallId = CallId, Participants = new[] { User(User1) }, ApiVersion = "v2.0" }, ErrorIds.Input.InvalidApiVersion, "ApiVersion" },
         };
         return data;
     }
@@ -137,7 +137,7 @@ public sealed class InviteValidatorTests
             else
             {
                 var invalid = Assert.IsType<CommsValidationException>(error);
-                Assert.Equal(ErrorIds.InvalidUri, invalid.ErrorId);
+                Assert.Equal(ErrorIds.Input.InvalidUri, invalid.ErrorId);
                 Assert.Equal(parameter, invalid.ParameterName);
             }
         }
@@ -146,9 +146,9 @@ public sealed class InviteValidatorTests
     [Fact]
     public void Participant_factory_checks_ids()
     {
-        Assert.Equal(ErrorIds.InvalidPhoneNumber, Assert.Throws<CommsValidationException>(() => InvitationParticipants.Phone("555-1234")).ErrorId);
-        Assert.Equal(ErrorIds.InvalidGuid, Assert.Throws<CommsValidationException>(() => InvitationParticipants.User("bob")).ErrorId);
-        Assert.Equal(ErrorIds.InvalidGuid, Assert.Throws<CommsValidationException>(() => InvitationParticipants.User(User1, replacesCallId: "nope")).ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidPhoneNumber, Assert.Throws<CommsValidationException>(() => InvitationParticipants.Phone("555-1234")).ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidGuid, Assert.Throws<CommsValidationException>(() => InvitationParticipants.User("bob")).ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidGuid, Assert.Throws<CommsValidationException>(() => InvitationParticipants.User(User1, replacesCallId: "nope")).ErrorId);
         var phone = InvitationParticipants.Phone(" +12345678901 ");
         Assert.Equal("+12345678901", phone.Identity.Phone!.Id);
         Assert.Equal(IdentityKind.Phone, phone.Identity.Kind);

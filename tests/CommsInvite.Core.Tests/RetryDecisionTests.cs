@@ -91,7 +91,7 @@ public sealed class RetryDecisionTests
     [Fact]
     public void Retry_policy_bounds_are_validated()
     {
-        Assert.Equal(ErrorIds.InvalidArgument, Assert.Throws<CommsValidationException>(() => (RetryPolicy.Default with { MaxRetries = -1 }).Validate()).ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidArgument, Assert.Throws<CommsValidationException>(() => (RetryPolicy.Default with { MaxRetries = -1 }).Validate()).ErrorId);
         Assert.Equal("MaxTotalTime", Assert.Throws<CommsValidationException>(() => (RetryPolicy.Default with { MaxTotalTime = TimeSpan.Zero }).Validate()).ParameterName);
         (RetryPolicy.Default with { MaxRetries = 0 }).Validate();
     }

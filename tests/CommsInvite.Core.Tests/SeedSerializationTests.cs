@@ -34,7 +34,7 @@ public sealed class SeedSerializationTests
         // The page's example 2 sets replacesCallId on two participants; the service honours only the first, so we refuse it up front.
         var body = JsonSerializer.Deserialize<InviteParticipantsBody>(Seed("ex2-request"), GraphJson.Options)!;
         var error = Assert.Throws<CommsValidationException>(() => InviteValidator.Validate(new InviteRequest { CallId = "7531d31f-d10d-44de-802f-c569dbca451c", Participants = body.Participants, ClientContext = body.ClientContext }));
-        Assert.Equal(ErrorIds.ReplacesCallIdWithMultipleParticipants, error.ErrorId);
+        Assert.Equal(ErrorIds.Input.ReplacesCallIdWithMultipleParticipants, error.ErrorId);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace CommsInvite.Core.Tests;
 public sealed class ServiceRefusalTests
 {
     private static GraphServiceException Graph(int status, string code) =>
-        new(ErrorIds.PermissionDenied, FailureCategory.PermissionDenied, "refused", (HttpStatusCode)status, code, "req", "client-req", DateTimeOffset.UtcNow);
+        new(ErrorIds.Graph.PermissionDenied, FailureCategory.PermissionDenied, "refused", (HttpStatusCode)status, code, "req", "client-req", DateTimeOffset.UtcNow);
 
     [Theory]
     [InlineData("7503", "Enable calling")]
@@ -49,8 +49,8 @@ public sealed class ServiceRefusalTests
     [Fact]
     public void UsageLocation_AndRefusalsBehindAWaitError_AreExplained()
     {
-        Assert.Contains("-UsageLocation", ServiceRefusals.RecommendedAction(new CommsInviteException(ErrorIds.UsageLocationMissing, FailureCategory.InvalidOperation, "none")), StringComparison.Ordinal);
-        var wait = new CommsInviteException(ErrorIds.InviteWaitPollFailed, FailureCategory.PermissionDenied, "polls failed", null, Graph(403, "7504"));
+        Assert.Contains("-UsageLocation", ServiceRefusals.RecommendedAction(new CommsInviteException(ErrorIds.Licenses.UsageLocationMissing, FailureCategory.InvalidOperation, "none")), StringComparison.Ordinal);
+        var wait = new CommsInviteException(ErrorIds.Calls.InviteWaitPollFailed, FailureCategory.PermissionDenied, "polls failed", null, Graph(403, "7504"));
         Assert.Contains("admin consent", ServiceRefusals.RecommendedAction(wait), StringComparison.Ordinal);
     }
 

@@ -24,7 +24,7 @@ internal sealed class ClientSecretCredential : GraphCredential
         Secret = secret ?? throw new ArgumentNullException(nameof(secret));
         if (secret.IsEmpty)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "ClientSecret", "The client secret is empty.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "ClientSecret", "The client secret is empty.");
         }
     }
 
@@ -44,7 +44,7 @@ internal sealed class CertificateCredential : GraphCredential
         if (!certificate.HasPrivateKey)
         {
             throw new CommsValidationException(
-                ErrorIds.CertificateInvalid,
+                ErrorIds.Connection.CertificateInvalid,
                 "Certificate",
                 $"The certificate {certificate.Thumbprint} has no private key; a client certificate needs one to sign the assertion.",
                 certificate.Thumbprint);
@@ -62,12 +62,12 @@ internal sealed class CertificateCredential : GraphCredential
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "CertificatePath", "No certificate path was given.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "CertificatePath", "No certificate path was given.");
         }
 
         if (!File.Exists(path))
         {
-            throw new CommsValidationException(ErrorIds.CertificateNotFound, "CertificatePath", $"The certificate file '{path}' does not exist.", path);
+            throw new CommsValidationException(ErrorIds.Connection.CertificateNotFound, "CertificatePath", $"The certificate file '{path}' does not exist.", path);
         }
 
         try
@@ -80,7 +80,7 @@ internal sealed class CertificateCredential : GraphCredential
         {
             // The exception text from the platform can name the file but never the password; still, keep our own words.
             throw new CommsValidationException(
-                ErrorIds.CertificateInvalid,
+                ErrorIds.Connection.CertificateInvalid,
                 "CertificatePath",
                 $"The certificate file '{path}' cannot be opened: it is not a PKCS#12 file with a private key, or the password is wrong.",
                 path);
@@ -94,7 +94,7 @@ internal sealed class CertificateCredential : GraphCredential
         if (normalized is null || normalized.Length != 40)
         {
             throw new CommsValidationException(
-                ErrorIds.InvalidArgument,
+                ErrorIds.Input.InvalidArgument,
                 "CertificateThumbprint",
                 $"'{thumbprint}' is not a certificate thumbprint (40 hexadecimal digits).",
                 thumbprint);
@@ -110,7 +110,7 @@ internal sealed class CertificateCredential : GraphCredential
         }
 
         throw new CommsValidationException(
-            ErrorIds.CertificateNotFound,
+            ErrorIds.Connection.CertificateNotFound,
             "CertificateThumbprint",
             $"No certificate with thumbprint {normalized} and a private key was found in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My.",
             normalized);
@@ -151,7 +151,7 @@ internal sealed class ManagedIdentityCredential : GraphCredential
     {
         if (clientId is not null && !Guid.TryParse(clientId, out _))
         {
-            throw new CommsValidationException(ErrorIds.InvalidGuid, "ManagedIdentityClientId", $"'{clientId}' is not a GUID.", clientId);
+            throw new CommsValidationException(ErrorIds.Input.InvalidGuid, "ManagedIdentityClientId", $"'{clientId}' is not a GUID.", clientId);
         }
 
         ClientId = clientId;

@@ -39,7 +39,7 @@ internal sealed class DelegatedCredential : GraphCredential
             var trimmed = scope?.Trim() ?? string.Empty;
             if (trimmed.Length == 0 || trimmed.Any(char.IsWhiteSpace))
             {
-                throw new CommsValidationException(ErrorIds.InvalidArgument, "Scopes", $"'{scope}' is not a permission name (such as TeamsUserConfiguration.Read.All).", scope);
+                throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Scopes", $"'{scope}' is not a permission name (such as TeamsUserConfiguration.Read.All).", scope);
             }
 
             if (!scopes.Contains(trimmed, StringComparer.OrdinalIgnoreCase))

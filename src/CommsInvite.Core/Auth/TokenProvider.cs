@@ -48,7 +48,7 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
                 _confidential = BuildConfidential(settings, endpoints);
                 break;
             default:
-                throw new CommsValidationException(ErrorIds.InvalidArgument, "Credential", "Unsupported credential type.");
+                throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Credential", "Unsupported credential type.");
         }
     }
 
@@ -189,7 +189,7 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         var hint = pinned && Innermost(ex) is System.Security.Authentication.AuthenticationException
             ? " The server's TLS certificate does not match the pinned thumbprint of this connection (for the emulator: is the connection file from the running emulator?)"
             : string.Empty;
-        return new CommsInviteException(ErrorIds.AuthenticationFailed, FailureCategory.ConnectionError, $"Could not reach the token endpoint: {Innermost(ex).Message}{hint}", null, ex);
+        return new CommsInviteException(ErrorIds.Connection.AuthenticationFailed, FailureCategory.ConnectionError, $"Could not reach the token endpoint: {Innermost(ex).Message}{hint}", null, ex);
     }
 
     private static Exception Innermost(Exception ex)
@@ -207,10 +207,10 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         var category = ex is MsalServiceException ? FailureCategory.AuthenticationError : FailureCategory.ConnectionError;
         if (ex is MsalClientException && ex.ErrorCode is "managed_identity_request_failed" or "managed_identity_unreachable_network" or "unable_to_detect_managed_identity_source")
         {
-            return new CommsInviteException(ErrorIds.ManagedIdentityUnavailable, FailureCategory.AuthenticationError, $"Managed identity is not available here: {ex.Message}", null, ex);
+            return new CommsInviteException(ErrorIds.Connection.ManagedIdentityUnavailable, FailureCategory.AuthenticationError, $"Managed identity is not available here: {ex.Message}", null, ex);
         }
 
         var status = ex is MsalServiceException service ? $" (HTTP {service.StatusCode})" : string.Empty;
-        return new CommsInviteException(ErrorIds.AuthenticationFailed, category, $"Authentication failed{status}: {ex.ErrorCode}: {ex.Message}", null, ex);
+        return new CommsInviteException(ErrorIds.Connection.AuthenticationFailed, category, $"Authentication failed{status}: {ex.ErrorCode}: {ex.Message}", null, ex);
     }
 }

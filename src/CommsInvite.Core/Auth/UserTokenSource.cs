@@ -150,7 +150,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
 
             if (_account is null)
             {
-                throw new CommsInviteException(ErrorIds.SignInExpired, FailureCategory.AuthenticationError, "This connection has no signed-in account: run Connect-CsGraph again.");
+                throw new CommsInviteException(ErrorIds.Connection.SignInExpired, FailureCategory.AuthenticationError, "This connection has no signed-in account: run Connect-CsGraph again.");
             }
 
             AuthenticationResult result;
@@ -163,7 +163,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
             catch (MsalUiRequiredException ex)
             {
                 throw new CommsInviteException(
-                    ErrorIds.SignInExpired,
+                    ErrorIds.Connection.SignInExpired,
                     FailureCategory.AuthenticationError,
                     $"The sign-in of {_account.Username} can no longer be renewed without the user ({ex.ErrorCode}): run Connect-CsGraph -{_credential.AuthType.Replace("DeviceCode", "UseDeviceCode")} again.",
                     _account.Username,
@@ -223,7 +223,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
         if (code is "code_expired" or "expired_token")
         {
             return new CommsInviteException(
-                ErrorIds.DeviceCodeExpired,
+                ErrorIds.Connection.DeviceCodeExpired,
                 FailureCategory.OperationTimeout,
                 "The device code expired before the sign-in was completed. Run Connect-CsGraph -UseDeviceCode again and enter the new code in time.",
                 _clientId,
@@ -240,7 +240,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
             var named = _credential.Scopes.Where(s => ex.Message.IndexOf(s, StringComparison.OrdinalIgnoreCase) >= 0).ToArray();
             var missing = named.Length > 0 ? named : _credential.Scopes.ToArray();
             return new CommsInviteException(
-                ErrorIds.ConsentRequired,
+                ErrorIds.Connection.ConsentRequired,
                 FailureCategory.PermissionDenied,
                 $"Consent was refused or not given for: {string.Join(", ", missing)} (application {_clientId}). An administrator grants it in Entra ID (App registrations > API permissions > Grant admin consent), or sign in again and accept. The service said: {code}: {FirstLine(ex.Message)}",
                 missing,
@@ -250,7 +250,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
         if (code == "linux_xdg_open_failed" || code.IndexOf("browser", StringComparison.OrdinalIgnoreCase) >= 0 || code.IndexOf("webview", StringComparison.OrdinalIgnoreCase) >= 0)
         {
             return new CommsInviteException(
-                ErrorIds.BrowserUnavailable,
+                ErrorIds.Connection.BrowserUnavailable,
                 FailureCategory.InvalidOperation,
                 $"No web browser could be opened here for the sign-in ({code}). Use Connect-CsGraph -UseDeviceCode instead: it shows a code to enter in a browser on any device.",
                 _clientId,

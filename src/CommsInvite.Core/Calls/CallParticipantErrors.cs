@@ -7,13 +7,13 @@ internal static class CallParticipantErrors
 {
     public static CommsInviteException CallNotFound(string callId, GraphServiceException inner) =>
         new GraphServiceException(
-            ErrorIds.CallNotFound, FailureCategory.ObjectNotFound,
+            ErrorIds.Calls.CallNotFound, FailureCategory.ObjectNotFound,
             $"Call {callId} was not found: it has ended or never existed. ({inner.Message})",
             HttpStatusCode.NotFound, inner.GraphCode, inner.RequestId, inner.ClientRequestId, inner.Date, targetObject: callId, innerException: inner);
 
     public static CommsInviteException ParticipantNotFound(string callId, string participantId, GraphServiceException inner) =>
         new GraphServiceException(
-            CallErrorIds.ParticipantNotFound, FailureCategory.ObjectNotFound,
+            ErrorIds.Calls.ParticipantNotFound, FailureCategory.ObjectNotFound,
             $"Participant {participantId} is not in call {callId}: they left, were removed, or were never there. ({inner.Message})",
             HttpStatusCode.NotFound, inner.GraphCode, inner.RequestId, inner.ClientRequestId, inner.Date, targetObject: participantId, innerException: inner);
 }

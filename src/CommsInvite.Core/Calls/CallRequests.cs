@@ -69,6 +69,6 @@ internal static class GraphApiVersion
             return Beta;
         }
 
-        throw new CommsValidationException(ErrorIds.InvalidApiVersion, "ApiVersion", $"'{value}' is not a supported Graph API version: use v1.0 or beta.", value);
+        throw new CommsValidationException(ErrorIds.Input.InvalidApiVersion, "ApiVersion", $"'{value}' is not a supported Graph API version: use v1.0 or beta.", value);
     }
 }

@@ -97,7 +97,7 @@ internal sealed class CallRoundReader : IDisposable
         {
             call = await _calls.GetCallAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
         }
-        catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.CallNotFound)
+        catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.Calls.CallNotFound)
         {
             return new CallSnapshot { NotFound = ex };
         }

@@ -106,7 +106,7 @@ internal sealed class CallsClient
                 new GraphRequest(HttpMethod.Delete, CallUri(apiVersion, callId), RequestSafety.Idempotent) { Target = callId },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorId != ErrorIds.CallNotFound)
+        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorId != ErrorIds.Calls.CallNotFound)
         {
             throw CallParticipantErrors.CallNotFound(callId, ex);
         }
@@ -127,7 +127,7 @@ internal sealed class CallsClient
                 new GraphRequest(HttpMethod.Delete, CallUri(apiVersion, callId, "/participants/" + Uri.EscapeDataString(participantId)), RequestSafety.Idempotent) { Target = participantId },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorId != ErrorIds.CallNotFound)
+        catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorId != ErrorIds.Calls.CallNotFound)
         {
             throw CallParticipantErrors.ParticipantNotFound(callId, participantId, ex);
         }
@@ -149,16 +149,16 @@ internal sealed class CallsClient
             {
                 call = await GetCallAsync(callId, apiVersion, cancellationToken).ConfigureAwait(false);
             }
-            catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.CallNotFound)
+            catch (GraphServiceException ex) when (ex.ErrorId == ErrorIds.Calls.CallNotFound)
             {
-                throw new CommsInviteException(CallErrorIds.MeetingJoinFailed, FailureCategory.InvalidResult,
+                throw new CommsInviteException(ErrorIds.Meetings.MeetingJoinFailed, FailureCategory.InvalidResult,
                     $"The service ended call {callId} while it was joining the meeting: the meeting is unknown, the passcode is wrong, or the bot may not join it. The call's 'deleted' notification to the callback carries the reason.", callId, ex);
             }
 
             if (string.Equals(call.State, "terminated", StringComparison.OrdinalIgnoreCase) || string.Equals(call.State, "terminating", StringComparison.OrdinalIgnoreCase))
             {
                 var reason = call.ResultInfo is { } r ? $" (code {r.Code}, subcode {r.Subcode}: {r.Message})" : string.Empty;
-                throw new CommsInviteException(CallErrorIds.MeetingJoinFailed, FailureCategory.InvalidResult,
+                throw new CommsInviteException(ErrorIds.Meetings.MeetingJoinFailed, FailureCategory.InvalidResult,
                     $"The service ended call {callId} while it was joining the meeting{reason}.", callId);
             }
 
@@ -247,7 +247,7 @@ internal sealed class CallsClient
                 var operation = ReadOperation(response, requested, clientContext);
                 return Complete(operation, callId, apiVersion, requested, recovered: round > 0);
             }
-            catch (GraphServiceException ex) when (ex.MayHaveBeenProcessed || (ex.ErrorId == ErrorIds.InvalidResponse && ex.StatusCode is { } s && (int)s is >= 200 and < 300))
+            catch (GraphServiceException ex) when (ex.MayHaveBeenProcessed || (ex.ErrorId == ErrorIds.Graph.InvalidResponse && ex.StatusCode is { } s && (int)s is >= 200 and < 300))
             {
                 ambiguity = ex;
             }
@@ -318,7 +318,7 @@ internal sealed class CallsClient
                     last = ex;
                     retryAfter = ex.RetryAfter;
                 }
-                catch (CommsInviteException ex) when (ex is not GraphServiceException && ex.ErrorId is ErrorIds.AuthenticationFailed or ErrorIds.GraphRequestFailed)
+                catch (CommsInviteException ex) when (ex is not GraphServiceException && ex.ErrorId is ErrorIds.Connection.AuthenticationFailed or ErrorIds.Graph.GraphRequestFailed)
                 {
                     // The token endpoint itself failed (unreachable, throttled): the next read asks for a token again.
                     last = ex;
@@ -358,9 +358,9 @@ internal sealed class CallsClient
 
     /// <summary>Failures of a roster read that another read may see through; the rest are final answers.</summary>
     private static bool MayClear(GraphServiceException ex) =>
-        ex.ErrorId != ErrorIds.CallNotFound
+        ex.ErrorId != ErrorIds.Calls.CallNotFound
         && (ex.StatusCode is null
-            || ex.ErrorId == ErrorIds.InvalidResponse
+            || ex.ErrorId == ErrorIds.Graph.InvalidResponse
             || (int)ex.StatusCode.Value is 401 or 408 or 429 or >= 500);
 
     private static CommsInviteException Unsettled(string callId, GraphServiceException ambiguity, int reads, CommsInviteException? last, TimeSpan budget, bool cutOff = false)
@@ -369,7 +369,7 @@ internal sealed class CallsClient
         var message = $"The invite to call {callId} may or may not have reached the service ({ambiguity.Message}), and the call's roster, which says whom to invite again, could not be read within the invite's {seconds} s (-MaxRetryTotalTime): {reads} read(s)";
         message += cutOff ? ", the last cut off by that deadline" : " failed";
         message += last is null ? "." : $"; the last failure: {last.ErrorId}: {last.Message}";
-        return new CommsInviteException(ErrorIds.InviteUnsettled, last?.Category ?? FailureCategory.OperationTimeout, message, callId, (Exception?)last ?? ambiguity);
+        return new CommsInviteException(ErrorIds.Calls.InviteUnsettled, last?.Category ?? FailureCategory.OperationTimeout, message, callId, (Exception?)last ?? ambiguity);
     }
 
     private static InviteParticipantsOperation ReadOperation(GraphResponse response, IList<InvitationParticipantInfo> requested, string clientContext)

@@ -17,7 +17,7 @@ internal static class InviteBatches
 
         if (batchSize < 1 || batchSize > InputRules.MaxParticipantsPerInvite)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "BatchSize", $"The batch size must be between 1 and {InputRules.MaxParticipantsPerInvite}.", batchSize);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "BatchSize", $"The batch size must be between 1 and {InputRules.MaxParticipantsPerInvite}.", batchSize);
         }
 
         var batches = new List<IReadOnlyList<InvitationParticipantInfo>>();

@@ -55,7 +55,7 @@ internal static class InviteOutcomes
         ResultInfo = operation.ResultInfo,
         Source = OutcomeSource.Poll,
         Elapsed = elapsed,
-        Error = new CommsInviteException(ErrorIds.CallEnded, FailureCategory.ObjectNotFound, message, operation),
+        Error = new CommsInviteException(ErrorIds.Calls.CallEnded, FailureCategory.ObjectNotFound, message, operation),
     };
 
     /// <summary>
@@ -72,7 +72,7 @@ internal static class InviteOutcomes
         if (polls is { LastPollFailed: true, LastFailure: { } cause })
         {
             error = new CommsInviteException(
-                ErrorIds.InviteWaitPollFailed,
+                ErrorIds.Calls.InviteWaitPollFailed,
                 cause.Category,
                 $"{what} could not be decided within {seconds} s: {polls.FailedPolls} of {Count(polls.Polls, "poll")} failed" +
                 (polls.LastPollCutOff ? " and the last was cut off by the timeout" : string.Empty) +
@@ -93,7 +93,7 @@ internal static class InviteOutcomes
                 message += $" {polls.FailedPolls} of {Count(polls.Polls, "poll")} failed; the last failure: {earlier.ErrorId}: {earlier.Message}";
             }
 
-            error = new CommsInviteException(ErrorIds.InviteWaitTimedOut, FailureCategory.OperationTimeout, message, operation);
+            error = new CommsInviteException(ErrorIds.Calls.InviteWaitTimedOut, FailureCategory.OperationTimeout, message, operation);
         }
 
         return new InviteOutcome
@@ -116,7 +116,7 @@ internal static class InviteOutcomes
         Source = OutcomeSource.Notification,
         Elapsed = elapsed,
         Error = new CommsInviteException(
-            ErrorIds.InviteWaitPollFailed,
+            ErrorIds.Calls.InviteWaitPollFailed,
             cause is CommsInviteException comms ? comms.Category : FailureCategory.InvalidOperation,
             $"Invite operation {operation.Id} on call {operation.CallId} could not be decided: the notification listener failed ({cause.GetType().Name}: {cause.Message}).",
             operation,

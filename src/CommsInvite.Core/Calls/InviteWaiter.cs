@@ -64,10 +64,10 @@ internal sealed class InviteWaiter
         options.Validate();
         for (var i = 0; i < operations.Count; i++)
         {
-            var operation = operations[i] ?? throw new CommsValidationException(ErrorIds.InvalidArgument, "Operation", $"Operation {i + 1} is null.");
+            var operation = operations[i] ?? throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Operation", $"Operation {i + 1} is null.");
             if (string.IsNullOrWhiteSpace(operation.CallId))
             {
-                throw new CommsValidationException(ErrorIds.InvalidCallId, "Operation", $"Operation {operation.Id} does not say which call it belongs to (CallId is empty).", operation);
+                throw new CommsValidationException(ErrorIds.Input.InvalidCallId, "Operation", $"Operation {operation.Id} does not say which call it belongs to (CallId is empty).", operation);
             }
         }
 

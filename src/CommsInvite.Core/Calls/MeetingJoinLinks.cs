@@ -63,7 +63,7 @@ internal static class MeetingJoinLinks
         var digits = new string((value ?? string.Empty).Where(c => !char.IsWhiteSpace(c)).ToArray());
         if (digits.Length < 6 || digits.Length > 20 || !digits.All(c => c is >= '0' and <= '9'))
         {
-            throw new CommsValidationException(CallErrorIds.InvalidJoinMeetingId, parameterName,
+            throw new CommsValidationException(ErrorIds.Meetings.InvalidJoinMeetingId, parameterName,
                 $"'{value}' is not a Teams meeting id: expected the 6 to 20 digits Teams shows as 'Meeting ID' (spaces allowed).", value);
         }
 
@@ -82,7 +82,7 @@ internal static class MeetingJoinLinks
         if (trimmed.Length == 0 || trimmed.Length > MaxPasscodeLength || trimmed.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             // The passcode itself is a secret of sorts: the error names its length, never its text.
-            throw new CommsValidationException(CallErrorIds.InvalidMeetingPasscode, parameterName,
+            throw new CommsValidationException(ErrorIds.Meetings.InvalidMeetingPasscode, parameterName,
                 $"The passcode ({value.Length} characters) is not a Teams meeting passcode: expected 1 to {MaxPasscodeLength} characters without spaces.", value.Length);
         }
 
@@ -311,5 +311,5 @@ internal static class MeetingJoinLinks
     }
 
     private static CommsValidationException Invalid(object? given, string parameterName, string message) =>
-        new(CallErrorIds.InvalidJoinWebUrl, parameterName, message, given);
+        new(ErrorIds.Meetings.InvalidJoinWebUrl, parameterName, message, given);
 }

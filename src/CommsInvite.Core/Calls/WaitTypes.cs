@@ -56,22 +56,22 @@ internal sealed class WaitOptions
     {
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromHours(24))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Timeout", $"The timeout must be positive and at most 24 hours (got {Timeout}).", Timeout);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Timeout", $"The timeout must be positive and at most 24 hours (got {Timeout}).", Timeout);
         }
 
         if (PollInterval < TimeSpan.FromMilliseconds(50) || PollInterval > TimeSpan.FromMinutes(5))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "PollInterval", $"The poll interval must be between 50 ms and 5 minutes (got {PollInterval}).", PollInterval);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "PollInterval", $"The poll interval must be between 50 ms and 5 minutes (got {PollInterval}).", PollInterval);
         }
 
         if (ThrottleLimit < 1 || ThrottleLimit > 64)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "ThrottleLimit", $"ThrottleLimit must be between 1 and 64 (got {ThrottleLimit}).", ThrottleLimit);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "ThrottleLimit", $"ThrottleLimit must be between 1 and 64 (got {ThrottleLimit}).", ThrottleLimit);
         }
 
         if (Strategy == WaitStrategy.Notification && NotificationSource is null)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Strategy", "The Notification strategy needs a notification listener; use Auto or Poll, or start a listener.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Strategy", "The Notification strategy needs a notification listener; use Auto or Poll, or start a listener.");
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class GraphErrors
     /// <summary>No response came back (connection refused or lost, attempt timed out).</summary>
     public static GraphServiceException FromTransport(GraphRequest request, Exception failure, GraphRequestContext context) =>
         new(
-            ErrorIds.GraphRequestFailed,
+            ErrorIds.Graph.GraphRequestFailed,
             FailureCategory.ConnectionError,
             $"{Describe(request)} failed: {failure.Message} (client-request-id {context.ClientRequestId}).",
             null,
@@ -82,19 +82,19 @@ internal static class GraphErrors
     {
         if (graphCode == "8522")
         {
-            return (ErrorIds.CallNotFound, FailureCategory.ObjectNotFound);
+            return (ErrorIds.Calls.CallNotFound, FailureCategory.ObjectNotFound);
         }
 
         return status switch
         {
-            400 => (ErrorIds.GraphRequestFailed, FailureCategory.InvalidArgument),
-            401 => (ErrorIds.AuthenticationFailed, FailureCategory.AuthenticationError),
-            403 => (ErrorIds.PermissionDenied, FailureCategory.PermissionDenied),
-            404 => (ErrorIds.GraphRequestFailed, FailureCategory.ObjectNotFound),
-            409 => (ErrorIds.GraphRequestFailed, FailureCategory.ResourceExists),
-            429 => (ErrorIds.Throttled, FailureCategory.LimitsExceeded),
-            502 or 503 or 504 => (ErrorIds.GraphRequestFailed, FailureCategory.ConnectionError),
-            _ => (ErrorIds.GraphRequestFailed, FailureCategory.InvalidResult),
+            400 => (ErrorIds.Graph.GraphRequestFailed, FailureCategory.InvalidArgument),
+            401 => (ErrorIds.Connection.AuthenticationFailed, FailureCategory.AuthenticationError),
+            403 => (ErrorIds.Graph.PermissionDenied, FailureCategory.PermissionDenied),
+            404 => (ErrorIds.Graph.GraphRequestFailed, FailureCategory.ObjectNotFound),
+            409 => (ErrorIds.Graph.GraphRequestFailed, FailureCategory.ResourceExists),
+            429 => (ErrorIds.Graph.Throttled, FailureCategory.LimitsExceeded),
+            502 or 503 or 504 => (ErrorIds.Graph.GraphRequestFailed, FailureCategory.ConnectionError),
+            _ => (ErrorIds.Graph.GraphRequestFailed, FailureCategory.InvalidResult),
         };
     }
 

@@ -74,7 +74,7 @@ internal sealed class GraphResponse
         catch (JsonException ex)
         {
             throw new GraphServiceException(
-                ErrorIds.InvalidResponse,
+                ErrorIds.Graph.InvalidResponse,
                 FailureCategory.InvalidResult,
                 $"Graph answered {(int)StatusCode} to {RequestUri.AbsolutePath} with a body that is not a valid {typeof(T).Name}: {ex.Message}",
                 StatusCode,

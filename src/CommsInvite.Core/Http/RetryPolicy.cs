@@ -23,22 +23,22 @@ internal sealed record RetryPolicy
     {
         if (MaxRetries < 0 || MaxRetries > 100)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "MaxRetries", $"MaxRetries must be between 0 and 100 (got {MaxRetries}).", MaxRetries);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "MaxRetries", $"MaxRetries must be between 0 and 100 (got {MaxRetries}).", MaxRetries);
         }
 
         if (MaxRetryDelay < TimeSpan.Zero || MaxRetryDelay > TimeSpan.FromHours(1))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "MaxRetryDelay", $"MaxRetryDelay must be between 0 and 1 hour (got {MaxRetryDelay}).", MaxRetryDelay);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "MaxRetryDelay", $"MaxRetryDelay must be between 0 and 1 hour (got {MaxRetryDelay}).", MaxRetryDelay);
         }
 
         if (MaxTotalTime <= TimeSpan.Zero || MaxTotalTime > TimeSpan.FromHours(24))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "MaxTotalTime", $"MaxTotalTime must be positive and at most 24 hours (got {MaxTotalTime}).", MaxTotalTime);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "MaxTotalTime", $"MaxTotalTime must be positive and at most 24 hours (got {MaxTotalTime}).", MaxTotalTime);
         }
 
         if (BaseDelay < TimeSpan.Zero)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "BaseDelay", "BaseDelay must not be negative.", BaseDelay);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "BaseDelay", "BaseDelay must not be negative.", BaseDelay);
         }
     }
 }

@@ -15,7 +15,7 @@ namespace CommsInvite.Core.Notifications;
 internal sealed class NotificationParseResult
 {
     /// <summary>The stable error id a malformed body reports.</summary>
-    public const string InvalidBodyErrorId = NotificationErrorIds.InvalidNotificationBody;
+    public const string InvalidBodyErrorId = ErrorIds.Notifications.InvalidNotificationBody;
 
     private NotificationParseResult(IReadOnlyList<CommsNotification> notifications, string? error)
     {

@@ -47,7 +47,7 @@ internal sealed class NotificationListener : IClientContextNotificationSource, I
         }
         catch (ArgumentException ex)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, ex.ParamName ?? nameof(options), ex.Message);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, ex.ParamName ?? nameof(options), ex.Message);
         }
 
         _path = NotificationEndpoint.NormalizePath(options.Path);
@@ -147,7 +147,7 @@ internal sealed class NotificationListener : IClientContextNotificationSource, I
             {
                 StopCore();
                 throw new CommsInviteException(
-                    NotificationErrorIds.NotificationKeysUnavailable,
+                    ErrorIds.Notifications.NotificationKeysUnavailable,
                     FailureCategory.ConnectionError,
                     $"The notification listener could not read the token signing keys from {_validator.Options.OpenIdConfigurationUri}: {ex.Message}",
                     _validator.Options.OpenIdConfigurationUri,
@@ -169,7 +169,7 @@ internal sealed class NotificationListener : IClientContextNotificationSource, I
             StopCore();
             var category = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? FailureCategory.ResourceExists : FailureCategory.ConnectionError;
             throw new CommsInviteException(
-                NotificationErrorIds.NotificationListenerStartFailed,
+                ErrorIds.Notifications.NotificationListenerStartFailed,
                 category,
                 $"The notification listener could not listen on {_options.Address}:{_options.Port}: {ex.Message}",
                 $"{_options.Address}:{_options.Port}",
@@ -245,12 +245,12 @@ internal sealed class NotificationListener : IClientContextNotificationSource, I
     {
         if (string.IsNullOrWhiteSpace(callId))
         {
-            throw new CommsValidationException(ErrorIds.InvalidCallId, nameof(callId), "A call id is required to wait for an operation.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidCallId, nameof(callId), "A call id is required to wait for an operation.");
         }
 
         if (string.IsNullOrWhiteSpace(operationId))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(operationId), "An operation id is required to wait for an operation.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(operationId), "An operation id is required to wait for an operation.");
         }
 
         return _operations.WaitAsync(callId, operationId, clientContext, timeout, cancellationToken);

@@ -158,13 +158,13 @@ internal sealed class NotificationTokenValidator : IDisposable
         _ownsHttpClient = ownsHttpClient;
         if (string.IsNullOrWhiteSpace(options.AppId))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.AppId),
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(options.AppId),
                 "The bot's application id (the audience of notification tokens) is required.");
         }
 
         if (options.ValidIssuers is null || options.ValidIssuers.Count == 0 || options.ValidIssuers.Any(string.IsNullOrWhiteSpace))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.ValidIssuers),
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(options.ValidIssuers),
                 "At least one notification token issuer is required, and none may be empty.");
         }
 
@@ -173,7 +173,7 @@ internal sealed class NotificationTokenValidator : IDisposable
               (options.OpenIdConfigurationUri.Scheme == Uri.UriSchemeHttp && options.OpenIdConfigurationUri.IsLoopback)))
         {
             // Keys fetched over plain HTTP from anywhere but this machine could be swapped by anyone on the path.
-            throw new CommsValidationException(ErrorIds.InvalidUri, nameof(options.OpenIdConfigurationUri),
+            throw new CommsValidationException(ErrorIds.Input.InvalidUri, nameof(options.OpenIdConfigurationUri),
                 $"The OpenID configuration address must be an absolute https URI (http only on loopback); got '{options.OpenIdConfigurationUri}'.",
                 options.OpenIdConfigurationUri);
         }
@@ -182,13 +182,13 @@ internal sealed class NotificationTokenValidator : IDisposable
 
         if (options.KeyFetchTimeout <= TimeSpan.Zero || options.KeyFetchTimeout > TimeSpan.FromMinutes(5))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.KeyFetchTimeout),
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(options.KeyFetchTimeout),
                 $"The key fetch timeout must be between 0 and 5 minutes; got {options.KeyFetchTimeout}.", options.KeyFetchTimeout);
         }
 
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(10))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(options.ClockSkew),
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(options.ClockSkew),
                 $"The clock skew must be between 0 and 10 minutes; got {options.ClockSkew}.", options.ClockSkew);
         }
     }

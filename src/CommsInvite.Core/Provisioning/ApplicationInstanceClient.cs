@@ -89,7 +89,7 @@ internal sealed class ApplicationInstanceClient : IApplicationInstanceStore
         }
         catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new CommsInviteException(ErrorIds.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{objectId}' was found (request-id {ex.RequestId}).", objectId, ex);
+            throw new CommsInviteException(ErrorIds.ApplicationInstances.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{objectId}' was found (request-id {ex.RequestId}).", objectId, ex);
         }
 
         return response.StatusCode == HttpStatusCode.OK
@@ -113,7 +113,7 @@ internal sealed class ApplicationInstanceClient : IApplicationInstanceStore
         }
         catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
         {
-            throw new CommsInviteException(ErrorIds.UserPrincipalNameTaken, FailureCategory.ResourceExists,
+            throw new CommsInviteException(ErrorIds.ApplicationInstances.UserPrincipalNameTaken, FailureCategory.ResourceExists,
                 $"The user principal name {upn} is already taken (request-id {ex.RequestId}). Use Get-CsOnlineApplicationInstance -Identity {upn} to reuse it.", upn, ex);
         }
         catch (GraphServiceException ex) when (ex.MayHaveBeenProcessed)
@@ -132,7 +132,7 @@ internal sealed class ApplicationInstanceClient : IApplicationInstanceStore
     /// <summary>By object id or user principal name; ApplicationInstanceNotFound when absent.</summary>
     public async Task<ApplicationInstance> GetAsync(string identity, CancellationToken cancellationToken = default) =>
         await TryGetAsync(identity, cancellationToken).ConfigureAwait(false)
-        ?? throw new CommsInviteException(ErrorIds.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found.", identity);
+        ?? throw new CommsInviteException(ErrorIds.ApplicationInstances.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found.", identity);
 
     public async Task<ApplicationInstance?> TryGetAsync(string identity, CancellationToken cancellationToken = default)
     {
@@ -208,7 +208,7 @@ internal sealed class ApplicationInstanceClient : IApplicationInstanceStore
     {
         if (!IsSupported)
         {
-            throw new CommsInviteException(ErrorIds.ApplicationInstanceApiUnavailable, FailureCategory.InvalidOperation,
+            throw new CommsInviteException(ErrorIds.ApplicationInstances.ApplicationInstanceApiUnavailable, FailureCategory.InvalidOperation,
                 "Application instances have no public Graph API; against Microsoft 365 use the MicrosoftTeams module (Install-Module MicrosoftTeams; Connect-MicrosoftTeams).");
         }
     }

@@ -44,7 +44,7 @@ internal sealed class ApplicationInstanceService
 
         if (spec.ApplicationId is not null && !string.Equals(existing.ApplicationId, spec.ApplicationId, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CommsInviteException(ErrorIds.UserPrincipalNameTaken, FailureCategory.ResourceExists,
+            throw new CommsInviteException(ErrorIds.ApplicationInstances.UserPrincipalNameTaken, FailureCategory.ResourceExists,
                 $"The user principal name {spec.UserPrincipalName} is already taken by application instance {existing.ObjectId} of application {existing.ApplicationId ?? "(none)"}, not {spec.ApplicationId}. " +
                 "Pick another UPN, or change that instance with Set-CsOnlineApplicationInstance -ApplicationId.", spec.UserPrincipalName);
         }
@@ -73,7 +73,7 @@ internal sealed class ApplicationInstanceService
     {
         if (timeout <= TimeSpan.Zero || timeout > MaxSyncTimeout)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Timeout", $"The sync timeout must be positive and at most 1 hour (got {timeout}).", timeout);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Timeout", $"The sync timeout must be positive and at most 1 hour (got {timeout}).", timeout);
         }
 
         var clock = Stopwatch.StartNew();
@@ -94,7 +94,7 @@ internal sealed class ApplicationInstanceService
             var remaining = timeout - clock.Elapsed;
             if (remaining <= TimeSpan.Zero)
             {
-                throw new CommsInviteException(ErrorIds.ApplicationInstanceSyncTimedOut, FailureCategory.OperationTimeout,
+                throw new CommsInviteException(ErrorIds.ApplicationInstances.ApplicationInstanceSyncTimedOut, FailureCategory.OperationTimeout,
                     $"{objectId} had not replicated after {clock.Elapsed.TotalSeconds:F0} s ({attempt} attempts); run Sync-CsOnlineApplicationInstance again later.", objectId);
             }
 
@@ -105,5 +105,5 @@ internal sealed class ApplicationInstanceService
     }
 
     public static CommsInviteException NotFound(string identity, string backend) =>
-        new(ErrorIds.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found ({backend}).", identity);
+        new(ErrorIds.ApplicationInstances.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found ({backend}).", identity);
 }

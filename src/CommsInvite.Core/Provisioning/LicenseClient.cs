@@ -46,7 +46,7 @@ internal sealed class LicenseClient
 
         if (partNumbers.Count == 0 && ids.Count == 0)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "SkuPartNumber", "No licence was given: pass -SkuPartNumber or -SkuId.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "SkuPartNumber", "No licence was given: pass -SkuPartNumber or -SkuId.");
         }
 
         var skus = await GetSubscribedSkusAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal sealed class LicenseClient
         }
         catch (GraphServiceException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new CommsInviteException(ErrorIds.UserNotFound, FailureCategory.ObjectNotFound, $"User '{userId}' was not found (request-id {ex.RequestId}).", userId, ex);
+            throw new CommsInviteException(ErrorIds.Licenses.UserNotFound, FailureCategory.ObjectNotFound, $"User '{userId}' was not found (request-id {ex.RequestId}).", userId, ex);
         }
     }
 
@@ -117,7 +117,7 @@ internal sealed class LicenseClient
             if (sku.AvailableUnits <= 0)
             {
                 throw new CommsInviteException(
-                    ErrorIds.NoLicensesAvailable,
+                    ErrorIds.Licenses.NoLicensesAvailable,
                     FailureCategory.LimitsExceeded,
                     $"No {sku.SkuPartNumber} licences are left: {sku.ConsumedUnits} of {sku.PrepaidUnits.Enabled} are assigned. Buy more or free one before assigning it to {user}.",
                     sku);
@@ -130,7 +130,7 @@ internal sealed class LicenseClient
         if (toAssign.Length > 0 && setLocation is null && string.IsNullOrWhiteSpace(user.UsageLocation))
         {
             throw new CommsInviteException(
-                ErrorIds.UsageLocationMissing,
+                ErrorIds.Licenses.UsageLocationMissing,
                 FailureCategory.InvalidOperation,
                 $"{user} has no usage location, which licence assignment needs: pass -UsageLocation (a two-letter country code such as US).",
                 user.UserPrincipalName ?? user.Id);
@@ -214,7 +214,7 @@ internal sealed class LicenseClient
         var trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length != 2 || !char.IsLetter(trimmed[0]) || !char.IsLetter(trimmed[1]) || trimmed[0] > 'z' || trimmed[1] > 'z')
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "UsageLocation", $"'{value}' is not a usage location: expected a two-letter ISO country code such as US.", value);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "UsageLocation", $"'{value}' is not a usage location: expected a two-letter ISO country code such as US.", value);
         }
 
         return trimmed.ToUpperInvariant();
@@ -225,13 +225,13 @@ internal sealed class LicenseClient
         var text = ex.Message;
         if (text.IndexOf("usage location", StringComparison.OrdinalIgnoreCase) >= 0)
         {
-            return new CommsInviteException(ErrorIds.UsageLocationMissing, FailureCategory.InvalidOperation,
+            return new CommsInviteException(ErrorIds.Licenses.UsageLocationMissing, FailureCategory.InvalidOperation,
                 $"{plan.User} has no usage location, which licence assignment needs: pass -UsageLocation. ({ex.Message})", plan.User.UserPrincipalName ?? plan.User.Id, ex);
         }
 
         if (text.IndexOf("available licenses", StringComparison.OrdinalIgnoreCase) >= 0)
         {
-            return new CommsInviteException(ErrorIds.NoLicensesAvailable, FailureCategory.LimitsExceeded,
+            return new CommsInviteException(ErrorIds.Licenses.NoLicensesAvailable, FailureCategory.LimitsExceeded,
                 $"No licences are left for {string.Join(", ", plan.ToAssign.Select(s => s.SkuPartNumber))}. ({ex.Message})", plan.User.UserPrincipalName ?? plan.User.Id, ex);
         }
 
@@ -239,7 +239,7 @@ internal sealed class LicenseClient
     }
 
     private static CommsInviteException SkuNotFound(string value, string parameterName, IReadOnlyList<SubscribedSku> skus) =>
-        new(ErrorIds.SkuNotFound, FailureCategory.ObjectNotFound,
+        new(ErrorIds.Licenses.SkuNotFound, FailureCategory.ObjectNotFound,
             $"The tenant has no subscription '{value}'. Its subscriptions: {(skus.Count == 0 ? "none" : string.Join(", ", skus.Select(s => s.SkuPartNumber)))}.",
             value);
 

@@ -49,7 +49,7 @@ internal sealed class NumberAssignmentClient
             case "directrouting": return "directRouting";
             case "operatorconnect": return "operatorConnect";
             default:
-                throw new CommsValidationException(ErrorIds.InvalidArgument, parameterName, $"'{value}' is not a number type: use CallingPlan, DirectRouting or OperatorConnect.", value);
+                throw new CommsValidationException(ErrorIds.Input.InvalidArgument, parameterName, $"'{value}' is not a number type: use CallingPlan, DirectRouting or OperatorConnect.", value);
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed class NumberAssignmentClient
     {
         var known = new[] { "unassigned", "userAssigned", "conferenceAssigned", "voiceApplicationAssigned", "thirdPartyAppAssigned", "policyAssigned" };
         var match = known.FirstOrDefault(k => string.Equals(k, value?.Trim(), StringComparison.OrdinalIgnoreCase));
-        return match ?? throw new CommsValidationException(ErrorIds.InvalidArgument, parameterName, $"'{value}' is not an assignment status: use one of {string.Join(", ", known)}.", value);
+        return match ?? throw new CommsValidationException(ErrorIds.Input.InvalidArgument, parameterName, $"'{value}' is not an assignment status: use one of {string.Join(", ", known)}.", value);
     }
 
     /// <summary>
@@ -76,13 +76,13 @@ internal sealed class NumberAssignmentClient
         var top = query.Top ?? NumberAssignmentQuery.DefaultTop;
         if (top < 1 || top > NumberAssignmentQuery.MaxTop)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Top", $"Top must be between 1 and {NumberAssignmentQuery.MaxTop} (got {top}).", top);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Top", $"Top must be between 1 and {NumberAssignmentQuery.MaxTop} (got {top}).", top);
         }
 
         var skip = query.Skip ?? 0;
         if (skip < 0)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Skip", $"Skip must not be negative (got {skip}).", skip);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Skip", $"Skip must not be negative (got {skip}).", skip);
         }
 
         var parameters = new List<string>();
@@ -103,7 +103,7 @@ internal sealed class NumberAssignmentClient
         {
             if (page >= MaxPages)
             {
-                throw new CommsInviteException(ErrorIds.InvalidResponse, FailureCategory.InvalidResult,
+                throw new CommsInviteException(ErrorIds.Graph.InvalidResponse, FailureCategory.InvalidResult,
                     $"The number list did not end after {MaxPages} pages; stopping rather than reading forever.");
             }
 
@@ -131,7 +131,7 @@ internal sealed class NumberAssignmentClient
         var number = InputRules.RequirePhoneNumber(request.TelephoneNumber, "TelephoneNumber");
         if (!request.HasChanges)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "LocationId", "Nothing to update: give a location id, a network site id or reverse number lookup options.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "LocationId", "Nothing to update: give a location id, a network site id or reverse number lookup options.");
         }
 
         var body = new Dictionary<string, object?> { ["telephoneNumber"] = number };
@@ -172,7 +172,7 @@ internal sealed class NumberAssignmentClient
         if (!string.Equals(uri.Scheme, root.Scheme, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(uri.Authority, root.Authority, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CommsInviteException(ErrorIds.InvalidResponse, FailureCategory.InvalidResult,
+            throw new CommsInviteException(ErrorIds.Graph.InvalidResponse, FailureCategory.InvalidResult,
                 $"The number list's next page points to another host ({uri.Host}); not following it.");
         }
 
@@ -304,7 +304,7 @@ internal sealed class NumberAssignmentClient
         var location = response.Location ?? (operation?.Id is { } id ? _connection.GraphUri("v1.0", Root + "/operations/" + Uri.EscapeDataString(id)) : null);
         if (location is null)
         {
-            throw new GraphServiceException(ErrorIds.InvalidResponse, FailureCategory.InvalidResult, $"{action} for {number} returned neither a Location header nor an operation id.", response.StatusCode, null, response.RequestId, response.ClientRequestId, null);
+            throw new GraphServiceException(ErrorIds.Graph.InvalidResponse, FailureCategory.InvalidResult, $"{action} for {number} returned neither a Location header nor an operation id.", response.StatusCode, null, response.RequestId, response.ClientRequestId, null);
         }
 
         var clock = Stopwatch.StartNew();
@@ -317,7 +317,7 @@ internal sealed class NumberAssignmentClient
 
             if (clock.Elapsed > OperationTimeout)
             {
-                throw new CommsInviteException(ErrorIds.NumberOperationTimedOut, FailureCategory.OperationTimeout,
+                throw new CommsInviteException(ErrorIds.Numbers.NumberOperationTimedOut, FailureCategory.OperationTimeout,
                     $"The {action} operation for {number} did not finish within {OperationTimeout.TotalSeconds:F0} s (last status {operation?.Status ?? "unknown"}).", number);
             }
 
@@ -334,13 +334,13 @@ internal sealed class NumberAssignmentClient
     private static bool IsFailed(NumberOperation operation) => string.Equals(operation.Status, "failed", StringComparison.OrdinalIgnoreCase);
 
     private static CommsInviteException NotFound(string number, Exception? inner) =>
-        new(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound, $"{number} is not one of the tenant's telephone numbers; acquire it first (Get-CsPhoneNumberAssignment lists them).", number, inner);
+        new(ErrorIds.Numbers.NumberNotFound, FailureCategory.ObjectNotFound, $"{number} is not one of the tenant's telephone numbers; acquire it first (Get-CsPhoneNumberAssignment lists them).", number, inner);
 
     private static CommsInviteException AssignedElsewhere(string number, string? target) =>
-        new(ErrorIds.NumberAssignedElsewhere, FailureCategory.ResourceExists,
+        new(ErrorIds.Numbers.NumberAssignedElsewhere, FailureCategory.ResourceExists,
             $"{number} is already assigned to {(target is null ? "another account" : target)}; remove that assignment first (Remove-CsPhoneNumberAssignment) or pick a free number.", number);
 
     private static CommsInviteException OperationFailed(string action, string number, NumberOperation operation) =>
-        new(ErrorIds.NumberOperationFailed, FailureCategory.InvalidResult,
+        new(ErrorIds.Numbers.NumberOperationFailed, FailureCategory.InvalidResult,
             $"Could not {action} {number}: operation {operation.Id} failed: {operation.Error?.Code}: {operation.Error?.Message}", number);
 }

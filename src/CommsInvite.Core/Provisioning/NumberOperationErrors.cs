@@ -2,16 +2,6 @@ using System;
 
 namespace CommsInvite.Core.Provisioning;
 
-/// <summary>Error ids of refusals the number service reports on a failed assignNumber operation.</summary>
-internal static class NumberErrorIds
-{
-    /// <summary>A Calling Plan number for an account without a PSTN calling licence (or, for a resource account, Phone System - Virtual User).</summary>
-    public const string PstnLicenseRequired = "PstnLicenseRequired";
-
-    /// <summary>A number whose assignment needs the account's usage location, which is empty.</summary>
-    public const string UsageLocationRequired = "UsageLocationRequired";
-}
-
 /// <summary>Turns the operation error codes of licence and usage-location refusals into errors that say what to do.</summary>
 internal static class NumberOperationErrors
 {
@@ -23,14 +13,14 @@ internal static class NumberOperationErrors
         var code = operation.Error?.Code;
         if (string.Equals(code, LicenseCode, StringComparison.OrdinalIgnoreCase))
         {
-            return new CommsInviteException(NumberErrorIds.PstnLicenseRequired, FailureCategory.InvalidOperation,
+            return new CommsInviteException(ErrorIds.Numbers.PstnLicenseRequired, FailureCategory.InvalidOperation,
                 $"{number} was not assigned: {operation.Error?.Message} Assign the licences first, e.g. Set-CsGraphUserLicense -Identity {target} -SkuPartNumber MCOPSTN1 " +
                 "(a resource account also needs PHONESYSTEM_VIRTUALUSER), then run the assignment again.", number);
         }
 
         if (string.Equals(code, UsageLocationCode, StringComparison.OrdinalIgnoreCase))
         {
-            return new CommsInviteException(NumberErrorIds.UsageLocationRequired, FailureCategory.InvalidOperation,
+            return new CommsInviteException(ErrorIds.Numbers.UsageLocationRequired, FailureCategory.InvalidOperation,
                 $"{number} was not assigned: {operation.Error?.Message} Set the account's usage location first (Set-CsGraphUserLicense -Identity {target} -UsageLocation US -SkuPartNumber ...), then run the assignment again.", number);
         }
 

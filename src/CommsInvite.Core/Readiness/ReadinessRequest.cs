@@ -41,7 +41,7 @@ internal sealed class ReadinessRequest
         if (callbackUri is not null && (string.IsNullOrWhiteSpace(callbackUri) || !Uri.TryCreate(callbackUri.Trim(), UriKind.Absolute, out callback)
             || (callback.Scheme != Uri.UriSchemeHttps && callback.Scheme != Uri.UriSchemeHttp)))
         {
-            throw new CommsValidationException(ErrorIds.InvalidUri, "CallbackUri", $"'{callbackUri}' is not an absolute http(s) URI.", callbackUri);
+            throw new CommsValidationException(ErrorIds.Input.InvalidUri, "CallbackUri", $"'{callbackUri}' is not an absolute http(s) URI.", callbackUri);
         }
 
         return new ReadinessRequest(id, number, meeting, callback);

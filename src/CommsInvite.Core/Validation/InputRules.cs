@@ -26,7 +26,7 @@ internal static class InputRules
         if (!IsE164(trimmed))
         {
             throw new CommsValidationException(
-                ErrorIds.InvalidPhoneNumber,
+                ErrorIds.Input.InvalidPhoneNumber,
                 parameterName,
                 $"'{value}' is not an E.164 phone number: expected '+' then 7 to 15 digits with no spaces, e.g. +12345678901.",
                 value);
@@ -40,7 +40,7 @@ internal static class InputRules
         if (!IsGuid(value))
         {
             throw new CommsValidationException(
-                ErrorIds.InvalidGuid,
+                ErrorIds.Input.InvalidGuid,
                 parameterName,
                 $"'{value}' is not a GUID (expected the form 00000000-0000-0000-0000-000000000000).",
                 value);
@@ -58,13 +58,13 @@ internal static class InputRules
         var trimmed = value?.Trim();
         if (string.IsNullOrEmpty(trimmed))
         {
-            throw new CommsValidationException(ErrorIds.InvalidCallId, parameterName, "The call id is empty.", value);
+            throw new CommsValidationException(ErrorIds.Input.InvalidCallId, parameterName, "The call id is empty.", value);
         }
 
         if (trimmed!.Length > 128 || !IsIdText(trimmed))
         {
             throw new CommsValidationException(
-                ErrorIds.InvalidCallId,
+                ErrorIds.Input.InvalidCallId,
                 parameterName,
                 $"'{value}' is not a call id: expected a GUID-like id of letters, digits and hyphens.",
                 value);
@@ -74,7 +74,7 @@ internal static class InputRules
     }
 
     /// <summary>Operation ids, object ids and similar path segments: letters, digits, hyphens.</summary>
-    public static string RequireIdSegment(string? value, string parameterName, string errorId = ErrorIds.InvalidArgument)
+    public static string RequireIdSegment(string? value, string parameterName, string errorId = ErrorIds.Input.InvalidArgument)
     {
         var trimmed = value?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed!.Length > 128 || !IsIdText(trimmed))
@@ -95,7 +95,7 @@ internal static class InputRules
         if (value.Length > MaxClientContextLength)
         {
             throw new CommsValidationException(
-                ErrorIds.ClientContextTooLong,
+                ErrorIds.Input.ClientContextTooLong,
                 parameterName,
                 $"The client context is {value.Length} characters long; Graph accepts at most {MaxClientContextLength}.",
                 value.Length);
@@ -108,12 +108,12 @@ internal static class InputRules
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, parameterName, $"{parameterName} is empty.", value);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, parameterName, $"{parameterName} is empty.", value);
         }
 
         if (value!.Length > maxLength)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, parameterName, $"{parameterName} is {value.Length} characters long; at most {maxLength} are allowed.", value.Length);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, parameterName, $"{parameterName} is {value.Length} characters long; at most {maxLength} are allowed.", value.Length);
         }
 
         return value;
@@ -128,7 +128,7 @@ internal static class InputRules
             || at == trimmed.Length - 1 || trimmed.IndexOfAny(new[] { ' ', '/', '\\', '?', '#', '%' }) >= 0
             || Uri.CheckHostName(trimmed.Substring(at + 1)) != UriHostNameType.Dns)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, parameterName, $"'{value}' is not a user principal name (user@domain).", value);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, parameterName, $"'{value}' is not a user principal name (user@domain).", value);
         }
 
         return trimmed;
@@ -145,7 +145,7 @@ internal static class InputRules
     {
         if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value!.Trim(), UriKind.Absolute, out var uri))
         {
-            throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{value}' is not an absolute URI.", value);
+            throw new CommsValidationException(ErrorIds.Input.InvalidUri, parameterName, $"'{value}' is not an absolute URI.", value);
         }
 
         return RequireHttpsScheme(uri, value, parameterName);
@@ -157,7 +157,7 @@ internal static class InputRules
         // PowerShell turns a relative string into a relative Uri, which has no scheme to check.
         if (value is null || !value.IsAbsoluteUri)
         {
-            throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{value}' is not an absolute URI.", value);
+            throw new CommsValidationException(ErrorIds.Input.InvalidUri, parameterName, $"'{value}' is not an absolute URI.", value);
         }
 
         return RequireHttpsScheme(value, value, parameterName);
@@ -170,7 +170,7 @@ internal static class InputRules
             return uri;
         }
 
-        throw new CommsValidationException(ErrorIds.InvalidUri, parameterName, $"'{given}' must use https:// (http:// is accepted only for loopback hosts).", given);
+        throw new CommsValidationException(ErrorIds.Input.InvalidUri, parameterName, $"'{given}' must use https:// (http:// is accepted only for loopback hosts).", given);
     }
 
     private static bool IsIdText(string value)

@@ -28,13 +28,13 @@ internal static class InviteValidator
     {
         if (participants is null || participants.Count == 0)
         {
-            throw new CommsValidationException(ErrorIds.NoParticipants, "Participants", "At least one participant is required.");
+            throw new CommsValidationException(ErrorIds.Input.NoParticipants, "Participants", "At least one participant is required.");
         }
 
         if (participants.Count > InputRules.MaxParticipantsPerInvite)
         {
             throw new CommsValidationException(
-                ErrorIds.TooManyParticipants,
+                ErrorIds.Input.TooManyParticipants,
                 "Participants",
                 $"{participants.Count} participants were given; one invite takes at most {InputRules.MaxParticipantsPerInvite}. Split them into several invites.",
                 participants.Count);
@@ -43,14 +43,14 @@ internal static class InviteValidator
         var seen = new HashSet<string>();
         for (var i = 0; i < participants.Count; i++)
         {
-            var participant = participants[i] ?? throw new CommsValidationException(ErrorIds.InvalidParticipant, "Participants", $"Participant {i + 1} is null.");
+            var participant = participants[i] ?? throw new CommsValidationException(ErrorIds.Input.InvalidParticipant, "Participants", $"Participant {i + 1} is null.");
             ValidateParticipant(participant, i);
 
             if (!string.IsNullOrEmpty(participant.ReplacesCallId) && participants.Count > 1)
             {
                 // The service honours only the first participant when replacesCallId is set and drops the rest silently.
                 throw new CommsValidationException(
-                    ErrorIds.ReplacesCallIdWithMultipleParticipants,
+                    ErrorIds.Input.ReplacesCallIdWithMultipleParticipants,
                     "ReplacesCallId",
                     $"ReplacesCallId applies to a single participant, but {participants.Count} were given: the service would ignore all but the first. Invite them separately.",
                     participants.Count);
@@ -58,7 +58,7 @@ internal static class InviteValidator
 
             if (!seen.Add(participant.Identity.Key))
             {
-                throw new CommsValidationException(ErrorIds.InvalidParticipant, "Participants", $"Participant {participant.Identity} is listed twice.", participant.Identity.Key);
+                throw new CommsValidationException(ErrorIds.Input.InvalidParticipant, "Participants", $"Participant {participant.Identity} is listed twice.", participant.Identity.Key);
             }
         }
     }
@@ -68,7 +68,7 @@ internal static class InviteValidator
         var identity = participant.Identity;
         if (identity is null)
         {
-            throw new CommsValidationException(ErrorIds.InvalidParticipant, "Participants", $"Participant {index + 1} has no identity.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidParticipant, "Participants", $"Participant {index + 1} has no identity.");
         }
 
         var count = 0;
@@ -83,7 +83,7 @@ internal static class InviteValidator
         if (count != 1)
         {
             throw new CommsValidationException(
-                ErrorIds.InvalidParticipant,
+                ErrorIds.Input.InvalidParticipant,
                 "Participants",
                 $"Participant {index + 1} must have exactly one identity (user, application, applicationInstance, phone or guest); it has {count}.");
         }
@@ -113,7 +113,7 @@ internal static class InviteValidator
                 break;
             default:
                 throw new CommsValidationException(
-                    ErrorIds.InvalidParticipant,
+                    ErrorIds.Input.InvalidParticipant,
                     "Participants",
                     $"Participant {index + 1} has a {identity.Kind} identity; invites take user, application, applicationInstance, phone or guest.");
         }

@@ -253,7 +253,7 @@ public sealed class ConnectCsGraphCommand : AsyncCmdlet
         if (environment != CloudEnvironment.Emulator)
         {
             throw new CommsValidationException(
-                ErrorIds.InvalidArgument,
+                ErrorIds.Input.InvalidArgument,
                 "EmulatorConnectionFile",
                 $"-EmulatorConnectionFile belongs to -Environment Emulator, not {environment}.",
                 EmulatorConnectionFile);

@@ -85,12 +85,12 @@ public sealed class ConvertFromCsGraphNotificationCommand : AsyncCmdlet
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
-                QueueError(ErrorRecords.Create("NotificationFileNotFound", ErrorCategory.ObjectNotFound, $"Cannot find {path}.", path, ex));
+                QueueError(ErrorRecords.Create(CommandErrorIds.Notifications.NotificationFileNotFound, ErrorCategory.ObjectNotFound, $"Cannot find {path}.", path, ex));
                 continue;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                QueueError(ErrorRecords.Create("NotificationFileUnreadable", ErrorCategory.ReadError, $"Cannot read {path}: {ex.Message}", path, ex));
+                QueueError(ErrorRecords.Create(CommandErrorIds.Notifications.NotificationFileUnreadable, ErrorCategory.ReadError, $"Cannot read {path}: {ex.Message}", path, ex));
                 continue;
             }
 
@@ -135,7 +135,7 @@ public sealed class ConvertFromCsGraphNotificationCommand : AsyncCmdlet
         if (!result.Success)
         {
             var message = $"{what} is not a commsNotifications body: {result.Error}";
-            QueueError(new CommsInviteException(result.ErrorId ?? NotificationErrorIds.InvalidNotificationBody, FailureCategory.InvalidData, message, target));
+            QueueError(new CommsInviteException(result.ErrorId ?? ErrorIds.Notifications.InvalidNotificationBody, FailureCategory.InvalidData, message, target));
             return;
         }
 
@@ -164,7 +164,7 @@ public sealed class ConvertFromCsGraphNotificationCommand : AsyncCmdlet
         }
         catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
         {
-            WriteError(ErrorRecords.Create("NotificationFileNotFound", ErrorCategory.ObjectNotFound, $"Cannot find {path}: {ex.Message}", path, ex));
+            WriteError(ErrorRecords.Create(CommandErrorIds.Notifications.NotificationFileNotFound, ErrorCategory.ObjectNotFound, $"Cannot find {path}: {ex.Message}", path, ex));
         }
     }
 }

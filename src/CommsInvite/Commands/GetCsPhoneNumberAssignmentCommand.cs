@@ -185,7 +185,7 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
         if (numbers.Count == 0 && _query.TelephoneNumber is { } exact
             && await Connection.Numbers.GetAsync(exact, cancellationToken).ConfigureAwait(false) is null)
         {
-            QueueError(new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
+            QueueError(new CommsInviteException(ErrorIds.Numbers.NumberNotFound, FailureCategory.ObjectNotFound,
                 $"{exact} is not one of the tenant's telephone numbers.", exact));
         }
     }
@@ -205,7 +205,7 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
         {
             if (!char.IsDigit(c) && c != '+' && c != ';' && c != '=' && c != 'e' && c != 'x' && c != 't')
             {
-                throw new CommsValidationException(ErrorIds.InvalidPhoneNumber, parameterName, $"'{value}' is not part of a telephone number: use digits, e.g. 1425 or +1425.", value);
+                throw new CommsValidationException(ErrorIds.Input.InvalidPhoneNumber, parameterName, $"'{value}' is not part of a telephone number: use digits, e.g. 1425 or +1425.", value);
             }
         }
 

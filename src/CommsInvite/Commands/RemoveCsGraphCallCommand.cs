@@ -44,7 +44,7 @@ public sealed class RemoveCsGraphCallCommand : GraphSessionCmdlet
         }
         catch (CommsInviteException ex) when (ex is not CommsValidationException)
         {
-            if (ex.ErrorId == ErrorIds.CallNotFound)
+            if (ex.ErrorId == ErrorIds.Calls.CallNotFound)
             {
                 Session.ForgetCall(callId);
             }

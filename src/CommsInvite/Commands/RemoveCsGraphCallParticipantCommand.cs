@@ -37,7 +37,7 @@ public sealed class RemoveCsGraphCallParticipantCommand : GraphSessionCmdlet
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var callId = InputRules.RequireCallId(CallId);
-        var participantId = InputRules.RequireIdSegment(ParticipantId, "ParticipantId", ErrorIds.InvalidArgument);
+        var participantId = InputRules.RequireIdSegment(ParticipantId, "ParticipantId", ErrorIds.Input.InvalidArgument);
         var apiVersion = GraphApiVersion.Normalize(ApiVersion);
         if (!await ShouldProcessAsync($"participant {participantId} of call {callId}", "Remove from the call").ConfigureAwait(false))
         {

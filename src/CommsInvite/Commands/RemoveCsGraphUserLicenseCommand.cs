@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Core;
-using CommsInvite.Core.Calls;
 using CommsInvite.Core.Provisioning;
 using CommsInvite.Core.Validation;
 
@@ -37,7 +36,7 @@ public sealed class RemoveCsGraphUserLicenseCommand : LicenseCmdlet
             var user = plan.User;
             if (plan.NotAssigned.Count > 0)
             {
-                QueueWarning($"{user} does not hold {ProvisioningText.Join(plan.NotAssigned)}; nothing to remove for {(plan.NotAssigned.Count == 1 ? "it" : "them")} ({CallErrorIds.LicenseNotAssigned}).");
+                QueueWarning($"{user} does not hold {ProvisioningText.Join(plan.NotAssigned)}; nothing to remove for {(plan.NotAssigned.Count == 1 ? "it" : "them")} ({CommandErrorIds.Licenses.LicenseNotAssigned}).");
             }
 
             if (plan.ToRemove.Count > 0)

@@ -81,7 +81,7 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
         var appId = given.AppId ?? _session?.Connection.Context.ClientId;
         if (string.IsNullOrWhiteSpace(appId))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(AppId),
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(AppId),
                 "The listener needs the bot's application id (the audience of notification tokens): give -AppId, or run Connect-CsGraph first.");
         }
 
@@ -92,7 +92,7 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
 
         if (NotificationListenerStore.GetRunning(_runspace) is { } running)
         {
-            throw new CommsInviteException(NotificationErrorIds.NotificationListenerAlreadyRunning, FailureCategory.ResourceExists,
+            throw new CommsInviteException(CommandErrorIds.Notifications.NotificationListenerAlreadyRunning, FailureCategory.ResourceExists,
                 $"A notification listener already runs in this session at {running.Uri}. Stop it with Stop-CsGraphNotificationListener first.", running);
         }
 
@@ -129,17 +129,17 @@ public sealed class StartCsGraphNotificationListenerCommand : AsyncCmdlet
     {
         if (!IPAddress.TryParse(Address, out var address))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(Address), $"'{Address}' is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1).", Address);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(Address), $"'{Address}' is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1).", Address);
         }
 
         if (!Path.StartsWith("/", StringComparison.Ordinal) || Path.IndexOfAny(new[] { '?', '#', ' ' }) >= 0)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, nameof(Path), $"The path must start with '/' and hold no query, fragment or space; got '{Path}'.", Path);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, nameof(Path), $"The path must start with '/' and hold no query, fragment or space; got '{Path}'.", Path);
         }
 
         if (Certificate is not null && !Certificate.HasPrivateKey)
         {
-            throw new CommsValidationException(ErrorIds.CertificateInvalid, nameof(Certificate), $"The certificate {Certificate.Thumbprint} has no private key, so it cannot serve HTTPS.", Certificate.Thumbprint);
+            throw new CommsValidationException(ErrorIds.Connection.CertificateInvalid, nameof(Certificate), $"The certificate {Certificate.Thumbprint} has no private key, so it cannot serve HTTPS.", Certificate.Thumbprint);
         }
 
         return new NotificationListenerOptions { Address = address, Port = Port, Path = Path, Certificate = Certificate };

@@ -61,7 +61,7 @@ public sealed class SyncCsOnlineApplicationInstanceCommand : ApplicationInstance
     {
         if (Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > ApplicationInstanceService.MaxSyncTimeout))
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, "Timeout", $"-Timeout must be positive and at most 1 hour (got {timeout}).", timeout);
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, "Timeout", $"-Timeout must be positive and at most 1 hour (got {timeout}).", timeout);
         }
 
         if (ObjectId is not null)

@@ -8,7 +8,6 @@ using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
-using CommsInvite.Core.Notifications;
 
 namespace CommsInvite.Commands;
 
@@ -65,7 +64,7 @@ public sealed class WaitCsGraphInviteOperationCommand : InviteWaitingCmdlet
         {
             // Refused before anything is waited on: without a listener this wait could only time out.
             throw new CommsInviteException(
-                NotificationErrorIds.NotificationListenerNotRunning,
+                CommandErrorIds.Notifications.NotificationListenerNotRunning,
                 FailureCategory.InvalidOperation,
                 "-Strategy Notification needs a notification listener running in this session: run Start-CsGraphNotificationListener first " +
                 "(and use its Uri as the call's callbackUri), or use -Strategy Auto or Poll.",

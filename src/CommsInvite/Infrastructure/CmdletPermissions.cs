@@ -20,7 +20,7 @@ internal static class CmdletPermissions
         if (refusal.Kind == PermissionRefusalKind.ApplicationOnly)
         {
             var record = ErrorRecords.Create(
-                ErrorIds.ApplicationPermissionRequired,
+                CommandErrorIds.Connection.ApplicationPermissionRequired,
                 ErrorCategory.InvalidOperation,
                 $"{commandName} needs an application permission ({string.Join(" or ", refusal.Needed)}); Graph's calling APIs do not accept a signed-in user. The connection '{context.Name}' is {context.Account} ({context.AuthType}). Connect the bot as an application with a certificate, e.g. Connect-CsGraph -Name Bot -TenantId <tenant> -ClientId <bot app> -CertificateThumbprint <thumbprint>, and pass -Connection Bot.",
                 commandName);
@@ -35,7 +35,7 @@ internal static class CmdletPermissions
             : $"Grant the application {refusal.Needed[0]} (API permissions, admin consent), then Connect-CsGraph again.";
         var held = refusal.Held.Count == 0 ? "none" : string.Join(", ", refusal.Held);
         var missing = ErrorRecords.Create(
-            ErrorIds.PermissionMissing,
+            CommandErrorIds.Connection.PermissionMissing,
             ErrorCategory.PermissionDenied,
             $"{commandName} needs the {kind} {string.Join(" or ", refusal.Needed)}, and the token of connection '{context.Name}' has none of them (it holds: {held}).",
             refusal.Needed.ToArray());

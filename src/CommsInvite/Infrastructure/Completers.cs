@@ -60,7 +60,7 @@ internal static class EnvironmentNames
         }
 
         throw new CommsValidationException(
-            ErrorIds.InvalidArgument,
+            ErrorIds.Input.InvalidArgument,
             "Environment",
             $"'{value}' is not a cloud environment: use {string.Join(", ", Enum.GetNames(typeof(CloudEnvironment)))}.",
             value);

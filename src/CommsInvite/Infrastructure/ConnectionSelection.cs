@@ -57,7 +57,7 @@ public abstract class ConnectionSelectingCmdlet : AsyncCmdlet
         }
 
         var known = names.Count == 0 ? "This session has no connection." : $"This session's connections: {string.Join(", ", names)}.";
-        var record = ErrorRecords.Create(ErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, $"{commandName}: there is no connection named '{name}'. {known}", name);
+        var record = ErrorRecords.Create(CommandErrorIds.Connection.ConnectionNotFound, ErrorCategory.ObjectNotFound, $"{commandName}: there is no connection named '{name}'. {known}", name);
         record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = $"Run Connect-CsGraph -Name {name} ..., or pick one of Get-CsGraphContext -ListAvailable." };
         return record;
     }

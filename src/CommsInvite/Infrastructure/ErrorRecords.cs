@@ -28,7 +28,7 @@ internal static class ErrorRecords
             record.ErrorDetails ??= new ErrorDetails(exception.Message);
             record.ErrorDetails.RecommendedAction = $"Correct the value of -{validation.ParameterName} and run the command again.";
         }
-        else if (exception.ErrorId == ErrorIds.NotConnected)
+        else if (exception.ErrorId == CommandErrorIds.Connection.NotConnected)
         {
             record.ErrorDetails ??= new ErrorDetails(exception.Message);
             record.ErrorDetails.RecommendedAction = "Run Connect-CsGraph first.";
@@ -52,7 +52,7 @@ internal static class ErrorRecords
 
     public static ErrorRecord NotConnected(string commandName) =>
         From(new CommsInviteException(
-            ErrorIds.NotConnected,
+            CommandErrorIds.Connection.NotConnected,
             FailureCategory.InvalidOperation,
             $"{commandName} needs a connection to Microsoft Graph, and this session has none. Run Connect-CsGraph first.",
             commandName));

@@ -78,12 +78,12 @@ public abstract class InviteWaitingCmdlet : GraphSessionCmdlet
                 outcome.ResultInfo,
                 outcome),
             InviteOutcomeStatus.TimedOut => new CommsInviteException(
-                ErrorIds.InviteWaitTimedOut,
+                ErrorIds.Calls.InviteWaitTimedOut,
                 FailureCategory.OperationTimeout,
                 $"Invite operation {outcome.OperationId} on call {outcome.CallId} had not finished after {outcome.Elapsed.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.",
                 outcome),
             _ => new CommsInviteException(
-                ErrorIds.CallEnded,
+                ErrorIds.Calls.CallEnded,
                 FailureCategory.ObjectNotFound,
                 $"Call {outcome.CallId} ended before invite operation {outcome.OperationId} finished.",
                 outcome),

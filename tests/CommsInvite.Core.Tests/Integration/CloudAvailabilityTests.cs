@@ -55,7 +55,7 @@ public sealed class CloudAvailabilityTests : IClassFixture<EmulatorFixture>
     public void An_unknown_cloud_in_the_connection_file_is_refused(string cloudField)
     {
         var error = Assert.Throws<CommsValidationException>(() => EmulatorConnectionInfo.Parse(Json.Replace("CLOUD", cloudField), "conn.json"));
-        Assert.Equal(ErrorIds.EmulatorConnectionFileInvalid, error.ErrorId);
+        Assert.Equal(ErrorIds.Connection.EmulatorConnectionFileInvalid, error.ErrorId);
         Assert.Contains("USGovDoD", error.Message);
     }
 
@@ -88,7 +88,7 @@ public sealed class CloudAvailabilityTests : IClassFixture<EmulatorFixture>
         foreach (var (command, call) in calls)
         {
             var error = await Assert.ThrowsAsync<CommsInviteException>(call);
-            Assert.Equal(ErrorIds.NotAvailableInCloud, error.ErrorId);
+            Assert.Equal(ErrorIds.Graph.NotAvailableInCloud, error.ErrorId);
             Assert.Equal(FailureCategory.InvalidOperation, error.Category);
             Assert.Contains($"MicrosoftTeams\\{command}", error.Message);
             Assert.Contains(teamsEnvironment, error.Message);

@@ -145,7 +145,7 @@ public sealed class ConnectTests
 
         var error = await Assert.ThrowsAsync<CommsInviteException>(() => GraphConnection.ConnectAsync(settings));
 
-        Assert.Equal(ErrorIds.AuthenticationFailed, error.ErrorId);
+        Assert.Equal(ErrorIds.Connection.AuthenticationFailed, error.ErrorId);
         Assert.Equal(FailureCategory.AuthenticationError, error.Category);
         Assert.DoesNotContain("Canary-Wrong-Secret-42", error.ToString());
     }

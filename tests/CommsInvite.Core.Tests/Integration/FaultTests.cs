@@ -156,7 +156,7 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
 
         var error = await Assert.ThrowsAsync<GraphServiceException>(() => connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Megan) } }));
 
-        Assert.Equal(ErrorIds.Throttled, error.ErrorId);
+        Assert.Equal(ErrorIds.Graph.Throttled, error.ErrorId);
         Assert.Equal(FailureCategory.LimitsExceeded, error.Category);
         Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
         Assert.False(string.IsNullOrEmpty(error.RequestId));
@@ -226,7 +226,7 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>, IDisposable
         var error = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Calls.InviteAsync(new InviteRequest { CallId = call.Id!, Participants = new[] { InvitationParticipants.User(Users.Megan) } }));
         clock.Stop();
 
-        Assert.Equal(ErrorIds.InviteUnsettled, error.ErrorId);
+        Assert.Equal(ErrorIds.Calls.InviteUnsettled, error.ErrorId);
         Assert.Equal(FailureCategory.AuthenticationError, error.Category);
         Assert.Contains("the last failure: AuthenticationFailed: GET ", error.Message);
         Assert.Contains("HTTP 401", error.Message);

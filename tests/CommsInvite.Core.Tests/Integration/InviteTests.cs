@@ -73,7 +73,7 @@ public sealed class InviteTests
 
         Assert.Equal(InviteOutcomeStatus.Failed, outcome.Status);
         var failure = Assert.IsType<InviteFailedException>(outcome.Error);
-        Assert.Equal(ErrorIds.InviteOperationFailed, failure.ErrorId);
+        Assert.Equal(ErrorIds.Calls.InviteOperationFailed, failure.ErrorId);
         Assert.NotNull(outcome.ResultInfo);
         Assert.Equal(410, outcome.ResultInfo!.Code);
         Assert.Equal(301004, outcome.ResultInfo.Subcode);
@@ -90,7 +90,7 @@ public sealed class InviteTests
         var outcome = await new InviteWaiter(connection).WaitOneAsync(operation, new WaitOptions { Timeout = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
 
         Assert.Equal(InviteOutcomeStatus.CallEnded, outcome.Status);
-        Assert.Equal(ErrorIds.CallEnded, outcome.Error!.ErrorId);
+        Assert.Equal(ErrorIds.Calls.CallEnded, outcome.Error!.ErrorId);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class InviteTests
             Participants = new[] { InvitationParticipants.User(Users.Adele) },
         }));
 
-        Assert.Equal(ErrorIds.CallNotFound, error.ErrorId);
+        Assert.Equal(ErrorIds.Calls.CallNotFound, error.ErrorId);
         Assert.Equal(FailureCategory.ObjectNotFound, error.Category);
         Assert.Equal("8522", error.GraphCode);
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
@@ -170,7 +170,7 @@ public sealed class InviteTests
             Participants = new[] { InvitationParticipants.User(Users.Adele) },
         }));
 
-        Assert.Equal(ErrorIds.PermissionDenied, error.ErrorId);
+        Assert.Equal(ErrorIds.Graph.PermissionDenied, error.ErrorId);
         Assert.Equal(FailureCategory.PermissionDenied, error.Category);
         Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
         Assert.Equal("7504", error.GraphCode);
@@ -192,7 +192,7 @@ public sealed class InviteTests
             Participants = Enumerable.Range(1, 6).Select(i => InvitationParticipants.User($"00000000-0000-0000-0000-00000000000{i}")).ToList(),
         }));
 
-        Assert.Equal(ErrorIds.TooManyParticipants, error.ErrorId);
+        Assert.Equal(ErrorIds.Input.TooManyParticipants, error.ErrorId);
         Assert.Equal(requestsBefore, connection.Statistics.Requests);
     }
 

@@ -48,7 +48,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
         // 2. Licences: the new account has no usage location.
         var request = new LicenseAssignmentRequest { UserId = upn, SkuPartNumbers = { "PHONESYSTEM_VIRTUALUSER", "MCOPSTN1" } };
         var missing = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Licenses.PlanAsync(request));
-        Assert.Equal(ErrorIds.UsageLocationMissing, missing.ErrorId);
+        Assert.Equal(ErrorIds.Licenses.UsageLocationMissing, missing.ErrorId);
         request.UsageLocation = "us";
         var plan = await connection.Licenses.PlanAsync(request);
         Assert.Equal(2, plan.ToAssign.Count);
@@ -116,11 +116,11 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
         var instance = await connection.ApplicationInstances.CreateAsync(upn, "Bot", connection.Context.ClientId!);
 
         var taken = await Assert.ThrowsAsync<CommsInviteException>(() => connection.ApplicationInstances.CreateAsync(upn, "Bot again", connection.Context.ClientId!));
-        Assert.Equal(ErrorIds.UserPrincipalNameTaken, taken.ErrorId);
+        Assert.Equal(ErrorIds.ApplicationInstances.UserPrincipalNameTaken, taken.ErrorId);
         Assert.Equal(FailureCategory.ResourceExists, taken.Category);
 
         var unknownSku = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Licenses.PlanAsync(new LicenseAssignmentRequest { UserId = upn, SkuPartNumbers = { "NOT_A_SKU" }, UsageLocation = "US" }));
-        Assert.Equal(ErrorIds.SkuNotFound, unknownSku.ErrorId);
+        Assert.Equal(ErrorIds.Licenses.SkuNotFound, unknownSku.ErrorId);
         Assert.Contains("MCOPSTN1", unknownSku.Message);
 
         using (var admin = _emulator.Server.CreateHttpClient())
@@ -129,21 +129,21 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
         }
 
         var noSeats = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Licenses.PlanAsync(new LicenseAssignmentRequest { UserId = upn, SkuPartNumbers = { "MCOEV" }, UsageLocation = "US" }));
-        Assert.Equal(ErrorIds.NoLicensesAvailable, noSeats.ErrorId);
+        Assert.Equal(ErrorIds.Licenses.NoLicensesAvailable, noSeats.ErrorId);
         Assert.Equal(FailureCategory.LimitsExceeded, noSeats.Category);
 
         var notInTenant = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = "+19995550123", AssignmentTargetId = instance.ObjectId, NumberType = "CallingPlan" }));
-        Assert.Equal(ErrorIds.NumberNotFound, notInTenant.ErrorId);
+        Assert.Equal(ErrorIds.Numbers.NumberNotFound, notInTenant.ErrorId);
 
         var number = (await connection.Numbers.ListAsync(new NumberAssignmentQuery { AssignmentStatus = "unassigned", Top = 1 })).Single().TelephoneNumber;
         var unlicensed = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = Users.Adele, NumberType = "CallingPlan" }));
-        Assert.Equal(NumberErrorIds.PstnLicenseRequired, unlicensed.ErrorId);
+        Assert.Equal(ErrorIds.Numbers.PstnLicenseRequired, unlicensed.ErrorId);
         Assert.Equal(FailureCategory.InvalidOperation, unlicensed.Category);
         Assert.Contains("Set-CsGraphUserLicense", unlicensed.Message);
         await connection.Licenses.AssignAsync(new LicenseAssignmentRequest { UserId = Users.Adele, SkuPartNumbers = { "MCOPSTN1" } });
         await connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = Users.Adele, NumberType = "CallingPlan" });
         var elsewhere = await Assert.ThrowsAsync<CommsInviteException>(() => connection.Numbers.AssignAsync(new NumberAssignRequest { TelephoneNumber = number, AssignmentTargetId = instance.ObjectId, NumberType = "CallingPlan" }));
-        Assert.Equal(ErrorIds.NumberAssignedElsewhere, elsewhere.ErrorId);
+        Assert.Equal(ErrorIds.Numbers.NumberAssignedElsewhere, elsewhere.ErrorId);
 
         var removed = await connection.Numbers.UnassignAsync(number);
         Assert.True(removed.Changed);
@@ -151,7 +151,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
         Assert.False((await connection.Numbers.UnassignAsync(number)).Changed);
 
         var badNumber = await Assert.ThrowsAsync<CommsValidationException>(() => connection.Numbers.ListAsync(new NumberAssignmentQuery { TelephoneNumber = "555-0100" }));
-        Assert.Equal(ErrorIds.InvalidPhoneNumber, badNumber.ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidPhoneNumber, badNumber.ErrorId);
         var badType = Assert.Throws<CommsValidationException>(() => NumberAssignmentClient.NormalizeNumberType("Landline"));
         Assert.Equal("NumberType", badType.ParameterName);
     }
@@ -171,7 +171,7 @@ public sealed class ProvisioningTests : IClassFixture<EmulatorFixture>, IDisposa
         Assert.Equal("After", changed.DisplayName);
         Assert.Null(await connection.ApplicationInstances.TryGetAsync(NewUpn()));
         var notFound = await Assert.ThrowsAsync<CommsInviteException>(() => connection.ApplicationInstances.GetAsync(Guid.NewGuid().ToString()));
-        Assert.Equal(ErrorIds.ApplicationInstanceNotFound, notFound.ErrorId);
+        Assert.Equal(ErrorIds.ApplicationInstances.ApplicationInstanceNotFound, notFound.ErrorId);
     }
 
     private sealed class InlineProgress<T> : IProgress<T>

@@ -44,7 +44,7 @@ public sealed class UserSignInTests
 
         await connection.SignOutAsync();
         var ex = await Assert.ThrowsAsync<CommsInviteException>(() => connection.RefreshContextAsync(forceRefresh: true));
-        Assert.Equal(ErrorIds.SignInExpired, ex.ErrorId);
+        Assert.Equal(ErrorIds.Connection.SignInExpired, ex.ErrorId);
     }
 
     [Fact]

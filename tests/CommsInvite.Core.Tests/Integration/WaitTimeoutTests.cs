@@ -22,7 +22,7 @@ public sealed class WaitTimeoutTests
         var outcome = await new InviteWaiter(connection).WaitOneAsync(operation, new WaitOptions { Timeout = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(100) });
 
         Assert.Equal(InviteOutcomeStatus.TimedOut, outcome.Status);
-        Assert.Equal(ErrorIds.InviteWaitTimedOut, outcome.Error!.ErrorId);
+        Assert.Equal(ErrorIds.Calls.InviteWaitTimedOut, outcome.Error!.ErrorId);
         Assert.Equal(FailureCategory.OperationTimeout, outcome.Error.Category);
     }
 

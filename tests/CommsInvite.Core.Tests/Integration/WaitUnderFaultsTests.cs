@@ -85,7 +85,7 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
             if (declined.Contains(outcome.OperationId!))
             {
                 Assert.True(outcome.Status == InviteOutcomeStatus.Failed, $"{outcome.OperationId}: {outcome.Status} {outcome.Error?.Message}");
-                Assert.Equal(ErrorIds.InviteOperationFailed, outcome.Error!.ErrorId);
+                Assert.Equal(ErrorIds.Calls.InviteOperationFailed, outcome.Error!.ErrorId);
             }
             else
             {
@@ -154,7 +154,7 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         var outcomes = await new InviteWaiter(connection).WaitAsync(operations, Options(TimeSpan.FromSeconds(60)), null, handedOn.Enqueue, CancellationToken.None);
 
         Assert.Equal(2, _emulator.Server.Faults.Rules.Single(r => r.Id == rule).Fired);
-        Assert.Contains(log.Messages, m => m.Contains($"Poll 1 of operation {victim.Id} failed ({ErrorIds.AuthenticationFailed}"));
+        Assert.Contains(log.Messages, m => m.Contains($"Poll 1 of operation {victim.Id} failed ({ErrorIds.Connection.AuthenticationFailed}"));
         Assert.True(connection.Statistics.ForcedTokenRefreshes >= 1, connection.Statistics.ToString());
         AssertOneOutcomeEach(operations, outcomes, handedOn, declined);
     }
@@ -189,7 +189,7 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         Assert.Equal(InviteOutcomeStatus.Completed, outcomes[2].Status);
         var stuck = outcomes[1];
         Assert.Equal(InviteOutcomeStatus.TimedOut, stuck.Status);
-        Assert.Equal(ErrorIds.InviteWaitPollFailed, stuck.Error!.ErrorId);
+        Assert.Equal(ErrorIds.Calls.InviteWaitPollFailed, stuck.Error!.ErrorId);
         Assert.Equal(category, stuck.Error.Category);
         Assert.Same(operations[1], stuck.Error.TargetObject);
         var cause = Assert.IsType<GraphServiceException>(stuck.Error.InnerException);
@@ -214,7 +214,7 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         var outcome = await new InviteWaiter(connection).WaitOneAsync(operation, Options(TimeSpan.FromSeconds(1.5)));
 
         Assert.Equal(InviteOutcomeStatus.TimedOut, outcome.Status);
-        Assert.Equal(ErrorIds.InviteWaitTimedOut, outcome.Error!.ErrorId);
+        Assert.Equal(ErrorIds.Calls.InviteWaitTimedOut, outcome.Error!.ErrorId);
         Assert.Equal(FailureCategory.OperationTimeout, outcome.Error.Category);
         Assert.Matches(@" 1 of \d+ polls failed", outcome.Error.Message);
         Assert.Contains("HTTP 503", outcome.Error.Message);
@@ -235,7 +235,7 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         var outcome = await new InviteWaiter(connection).WaitOneAsync(operation, Options(TimeSpan.FromSeconds(1)));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the wait took {clock.Elapsed}");
         Assert.Equal(InviteOutcomeStatus.TimedOut, outcome.Status);
-        Assert.Equal(ErrorIds.InviteWaitTimedOut, outcome.Error!.ErrorId);
+        Assert.Equal(ErrorIds.Calls.InviteWaitTimedOut, outcome.Error!.ErrorId);
         Assert.Contains("had not been answered", outcome.Error.Message);
 
         // Cancellation ends the same wait long before its timeout.
@@ -286,7 +286,7 @@ public sealed class WaitUnderFaultsTests : IClassFixture<EmulatorFixture>, IDisp
         Assert.All(notificationOnly, o =>
         {
             Assert.Equal(InviteOutcomeStatus.TimedOut, o.Status);
-            Assert.Equal(ErrorIds.InviteWaitPollFailed, o.Error!.ErrorId);
+            Assert.Equal(ErrorIds.Calls.InviteWaitPollFailed, o.Error!.ErrorId);
             Assert.Equal(FailureCategory.InvalidOperation, o.Error.Category);
             Assert.IsType<ObjectDisposedException>(o.Error.InnerException);
         });

@@ -117,7 +117,7 @@ public sealed class MeetingJoinLinkTests
     {
         var error = Assert.Throws<CommsValidationException>(() => MeetingJoinLinks.ParseJoinWebUrl(link));
 
-        Assert.Equal(CallErrorIds.InvalidJoinWebUrl, error.ErrorId);
+        Assert.Equal(ErrorIds.Meetings.InvalidJoinWebUrl, error.ErrorId);
         Assert.Equal(FailureCategory.InvalidArgument, error.Category);
         Assert.Equal("JoinWebUrl", error.ParameterName);
         Assert.True(error.Message.Contains(fragment, StringComparison.OrdinalIgnoreCase), $"{variant}: {error.Message}");
@@ -127,7 +127,7 @@ public sealed class MeetingJoinLinkTests
     public void NullLink_IsInvalidJoinWebUrl()
     {
         var error = Assert.Throws<CommsValidationException>(() => MeetingJoinLinks.ParseJoinWebUrl(null));
-        Assert.Equal(CallErrorIds.InvalidJoinWebUrl, error.ErrorId);
+        Assert.Equal(ErrorIds.Meetings.InvalidJoinWebUrl, error.ErrorId);
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public sealed class MeetingJoinLinkTests
     public void BadJoinMeetingId_IsInvalidJoinMeetingId(string given)
     {
         var error = Assert.Throws<CommsValidationException>(() => MeetingJoinLinks.FromJoinMeetingId(given, null));
-        Assert.Equal(CallErrorIds.InvalidJoinMeetingId, error.ErrorId);
+        Assert.Equal(ErrorIds.Meetings.InvalidJoinMeetingId, error.ErrorId);
     }
 
     [Theory]
@@ -157,7 +157,7 @@ public sealed class MeetingJoinLinkTests
     public void BadPasscode_IsInvalidMeetingPasscode_WithoutEchoingIt(string given)
     {
         var error = Assert.Throws<CommsValidationException>(() => MeetingJoinLinks.FromJoinMeetingId("123456789012", given));
-        Assert.Equal(CallErrorIds.InvalidMeetingPasscode, error.ErrorId);
+        Assert.Equal(ErrorIds.Meetings.InvalidMeetingPasscode, error.ErrorId);
         Assert.Equal(given.Length, error.TargetObject);
         if (given.Length > 0)
         {

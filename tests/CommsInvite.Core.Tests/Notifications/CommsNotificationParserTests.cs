@@ -299,7 +299,7 @@ public sealed class CommsNotificationParserTests
     {
         var error = Assert.Throws<CommsInviteException>(() => CommsNotificationParser.ParseOrThrow("{\"value\":7}"));
 
-        Assert.Equal(NotificationErrorIds.InvalidNotificationBody, error.ErrorId);
+        Assert.Equal(ErrorIds.Notifications.InvalidNotificationBody, error.ErrorId);
         Assert.Equal(FailureCategory.InvalidData, error.Category);
         Assert.Single(CommsNotificationParser.ParseOrThrow(Seeds.AllNotificationBlocks()[0]));
     }

@@ -442,7 +442,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         var error = await Assert.ThrowsAsync<CommsInviteException>(() =>
             NotificationListener.StartAsync(new NotificationListenerOptions(), validator));
 
-        Assert.Equal(NotificationErrorIds.NotificationKeysUnavailable, error.ErrorId);
+        Assert.Equal(ErrorIds.Notifications.NotificationKeysUnavailable, error.ErrorId);
         Assert.Equal(FailureCategory.ConnectionError, error.Category);
         Assert.Contains(_issuer.Server.ConfigurationUri.ToString(), error.Message, StringComparison.Ordinal);
     }
@@ -476,7 +476,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         var error = await Assert.ThrowsAsync<CommsInviteException>(() =>
             StartListenerAsync(new NotificationListenerOptions { Port = _listener.Port }));
 
-        Assert.Equal(NotificationErrorIds.NotificationListenerStartFailed, error.ErrorId);
+        Assert.Equal(ErrorIds.Notifications.NotificationListenerStartFailed, error.ErrorId);
         Assert.Equal(FailureCategory.ResourceExists, error.Category);
     }
 
@@ -491,7 +491,7 @@ public sealed class NotificationListenerTests : IClassFixture<IssuerFixture>, IA
         var error = Assert.Throws<CommsValidationException>(() =>
             new NotificationListener(options, new NotificationTokenValidator(_issuer.Server.ValidatorOptions(), _issuer.Http)));
 
-        Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
+        Assert.Equal(ErrorIds.Input.InvalidArgument, error.ErrorId);
     }
 
     [Fact]

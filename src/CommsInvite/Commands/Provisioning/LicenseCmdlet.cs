@@ -60,7 +60,7 @@ public abstract class LicenseCmdlet : ProvisioningCmdlet
 
         if (SkuPartNumber.Length == 0 && SkuId.Length == 0)
         {
-            throw new CommsValidationException(ErrorIds.InvalidArgument, ParameterSetName, "No licence was given: pass -SkuPartNumber or -SkuId.");
+            throw new CommsValidationException(ErrorIds.Input.InvalidArgument, ParameterSetName, "No licence was given: pass -SkuPartNumber or -SkuId.");
         }
     }
 

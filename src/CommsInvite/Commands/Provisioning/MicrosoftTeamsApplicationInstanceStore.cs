@@ -115,7 +115,7 @@ internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInsta
             // A new account takes a while to reach the Teams service; until then it is not found there.
             return new SyncAttempt { Done = false, RetryAfter = RetryInterval, Message = ex.Message };
         }
-        catch (CommsInviteException ex) when (ex.ErrorId == ProvisioningErrorIds.MicrosoftTeamsCommandFailed)
+        catch (CommsInviteException ex) when (ex.ErrorId == CommandErrorIds.MicrosoftTeams.MicrosoftTeamsCommandFailed)
         {
             // The mapping exists (MicrosoftTeams' documentation, example 2, shows this failure only by its English
             // text, so the instance's own ApplicationId decides as well): the instance is synced.

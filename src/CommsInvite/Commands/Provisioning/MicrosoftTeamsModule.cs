@@ -48,7 +48,7 @@ param([string] $Name, [hashtable] $Parameters)
         }
         catch (RuntimeException ex)
         {
-            cmdlet.ThrowTerminatingError(ErrorRecords.Create(ProvisioningErrorIds.MicrosoftTeamsModuleRequired, ErrorCategory.NotInstalled,
+            cmdlet.ThrowTerminatingError(ErrorRecords.Create(CommandErrorIds.MicrosoftTeams.MicrosoftTeamsModuleRequired, ErrorCategory.NotInstalled,
                 $"{cmdlet.MyInvocation.MyCommand.Name} needs the MicrosoftTeams module against Microsoft 365, and importing it failed: {ex.Message}", ModuleName, ex));
             throw;
         }
@@ -58,7 +58,7 @@ param([string] $Name, [hashtable] $Parameters)
             var why = state == "nocommand"
                 ? $"the installed MicrosoftTeams module has no {commandName}; update it (Update-Module MicrosoftTeams)"
                 : "it is not installed";
-            var record = ErrorRecords.Create(ProvisioningErrorIds.MicrosoftTeamsModuleRequired, ErrorCategory.NotInstalled,
+            var record = ErrorRecords.Create(CommandErrorIds.MicrosoftTeams.MicrosoftTeamsModuleRequired, ErrorCategory.NotInstalled,
                 $"{cmdlet.MyInvocation.MyCommand.Name}: application instances have no public Graph API, so against Microsoft 365 this cmdlet runs MicrosoftTeams\\{commandName}, but {why}. " +
                 "Run: Install-Module MicrosoftTeams; Connect-MicrosoftTeams. (Against the emulator, Connect-CsGraph -Environment Emulator first.)",
                 ModuleName);
@@ -81,7 +81,7 @@ param([string] $Name, [hashtable] $Parameters)
             var inner = ex.ErrorRecord?.Exception ?? ex;
             var category = ex.ErrorRecord?.CategoryInfo.Category ?? ErrorCategory.NotSpecified;
             var failure = Enum.TryParse(category.ToString(), out FailureCategory mapped) ? mapped : FailureCategory.InvalidOperation;
-            throw new CommsInviteException(ProvisioningErrorIds.MicrosoftTeamsCommandFailed, failure,
+            throw new CommsInviteException(CommandErrorIds.MicrosoftTeams.MicrosoftTeamsCommandFailed, failure,
                 $"MicrosoftTeams\\{commandName} failed: {inner.Message}", target, ex);
         }
     }

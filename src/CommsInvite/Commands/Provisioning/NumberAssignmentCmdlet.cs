@@ -25,13 +25,13 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
         var number = request.TelephoneNumber;
         var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
         var current = await Connection.Numbers.GetAsync(number, cancellationToken).ConfigureAwait(false)
-            ?? throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
+            ?? throw new CommsInviteException(ErrorIds.Numbers.NumberNotFound, FailureCategory.ObjectNotFound,
                 $"{number} is not one of the tenant's telephone numbers; acquire it first (Get-CsPhoneNumberAssignment lists them).", number);
 
         var type = string.IsNullOrEmpty(request.NumberType) ? NumberAssignmentClient.NormalizeNumberType(current.NumberType ?? "callingPlan") : request.NumberType;
         if (current.NumberType is not null && !string.Equals(current.NumberType, type, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CommsInviteException(ProvisioningErrorIds.NumberTypeMismatch, FailureCategory.InvalidArgument,
+            throw new CommsInviteException(CommandErrorIds.Numbers.NumberTypeMismatch, FailureCategory.InvalidArgument,
                 $"{number} is a {current.NumberType} number, not {Pascal(type)}; pass -NumberType {current.NumberType}.", number);
         }
 
@@ -39,7 +39,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
         {
             if (!string.Equals(current.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))
             {
-                throw new CommsInviteException(ErrorIds.NumberAssignedElsewhere, FailureCategory.ResourceExists,
+                throw new CommsInviteException(ErrorIds.Numbers.NumberAssignedElsewhere, FailureCategory.ResourceExists,
                     $"{number} is already assigned to {current.AssignmentTargetId} ({current.PstnAssignmentStatus}), not to {user}; remove that assignment first (Remove-CsPhoneNumberAssignment) or pick a free number (Get-CsPhoneNumberAssignment -PstnAssignmentStatus Unassigned).",
                     number);
             }
@@ -82,7 +82,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     private protected async Task UnassignAsync(GraphUser user, string number, string? numberType, CancellationToken cancellationToken)
     {
         var current = await Connection.Numbers.GetAsync(number, cancellationToken).ConfigureAwait(false)
-            ?? throw new CommsInviteException(ErrorIds.NumberNotFound, FailureCategory.ObjectNotFound,
+            ?? throw new CommsInviteException(ErrorIds.Numbers.NumberNotFound, FailureCategory.ObjectNotFound,
                 $"{number} is not one of the tenant's telephone numbers.", number);
         if (!current.IsAssigned)
         {
@@ -92,13 +92,13 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
 
         if (!string.Equals(current.AssignmentTargetId, user.Id, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CommsInviteException(ErrorIds.NumberAssignedElsewhere, FailureCategory.InvalidOperation,
+            throw new CommsInviteException(ErrorIds.Numbers.NumberAssignedElsewhere, FailureCategory.InvalidOperation,
                 $"{number} is assigned to {current.AssignmentTargetId}, not to {user}; nothing was removed.", number);
         }
 
         if (numberType is not null && current.NumberType is not null && !string.Equals(current.NumberType, numberType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CommsInviteException(ProvisioningErrorIds.NumberTypeMismatch, FailureCategory.InvalidArgument,
+            throw new CommsInviteException(CommandErrorIds.Numbers.NumberTypeMismatch, FailureCategory.InvalidArgument,
                 $"{number} is a {current.NumberType} number, not {numberType}.", number);
         }
 

@@ -28,7 +28,7 @@ internal static class ProvisioningInput
         }
         catch (CommsValidationException ex)
         {
-            throw new CommsValidationException(ProvisioningErrorIds.InvalidUserPrincipalName, parameterName, ex.Message, value);
+            throw new CommsValidationException(CommandErrorIds.Input.InvalidUserPrincipalName, parameterName, ex.Message, value);
         }
     }
 
@@ -47,7 +47,7 @@ internal static class ProvisioningInput
         }
         catch (CommsValidationException)
         {
-            throw new CommsValidationException(ProvisioningErrorIds.InvalidIdentity, parameterName,
+            throw new CommsValidationException(CommandErrorIds.Input.InvalidIdentity, parameterName,
                 $"'{value}' is neither an object id (GUID) nor a user principal name (user@domain).", value);
         }
     }
@@ -65,7 +65,7 @@ internal static class ProvisioningInput
         }
         catch (CommsValidationException)
         {
-            throw new CommsValidationException(ProvisioningErrorIds.InvalidNumberType, parameterName,
+            throw new CommsValidationException(CommandErrorIds.Numbers.InvalidNumberType, parameterName,
                 $"'{value}' is not a number type: use {string.Join(", ", NumberTypes)}.", value);
         }
     }
@@ -78,7 +78,7 @@ internal static class ProvisioningInput
         }
         catch (CommsValidationException)
         {
-            throw new CommsValidationException(ProvisioningErrorIds.InvalidAssignmentStatus, parameterName,
+            throw new CommsValidationException(CommandErrorIds.Numbers.InvalidAssignmentStatus, parameterName,
                 $"'{value}' is not an assignment status: use {string.Join(", ", AssignmentStatuses)}.", value);
         }
     }
@@ -96,7 +96,7 @@ internal static class ProvisioningInput
             case "alternate":
                 return "alternate";
             default:
-                throw new CommsValidationException(ProvisioningErrorIds.InvalidAssignmentCategory, parameterName,
+                throw new CommsValidationException(CommandErrorIds.Numbers.InvalidAssignmentCategory, parameterName,
                     $"'{value}' is not an assignment category: use Primary, Private or Alternate.", value);
         }
     }
@@ -107,7 +107,7 @@ internal static class ProvisioningInput
     public static string RequireActivationState(string? value, string parameterName = "ActivationState")
     {
         var match = ActivationStates.FirstOrDefault(s => string.Equals(s, value?.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new CommsValidationException(ProvisioningErrorIds.InvalidActivationState, parameterName,
+            ?? throw new CommsValidationException(CommandErrorIds.Numbers.InvalidActivationState, parameterName,
                 $"'{value}' is not an activation state: use {string.Join(", ", ActivationStates)}.", value);
         return char.ToLowerInvariant(match[0]) + match.Substring(1);
     }
@@ -120,7 +120,7 @@ internal static class ProvisioningInput
         {
             if (!string.Equals(option, "SkipInternalVoip", StringComparison.OrdinalIgnoreCase))
             {
-                throw new CommsValidationException(ProvisioningErrorIds.InvalidReverseNumberLookup, parameterName,
+                throw new CommsValidationException(CommandErrorIds.Numbers.InvalidReverseNumberLookup, parameterName,
                     $"'{option}' is not a reverse number lookup option: use SkipInternalVoip, or an empty string to clear.", value);
             }
         }
@@ -133,7 +133,7 @@ internal static class ProvisioningInput
         var trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length != 2 || !trimmed.All(c => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
         {
-            throw new CommsValidationException(ProvisioningErrorIds.InvalidUsageLocation, parameterName,
+            throw new CommsValidationException(CommandErrorIds.Licenses.InvalidUsageLocation, parameterName,
                 $"'{value}' is not a usage location: expected a two-letter ISO 3166 country code such as US.", value);
         }
 
@@ -145,7 +145,7 @@ internal static class ProvisioningInput
         var trimmed = value?.Trim() ?? string.Empty;
         if (trimmed.Length == 0 || trimmed.Length > 128 || !trimmed.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.'))
         {
-            throw new CommsValidationException(ProvisioningErrorIds.InvalidSkuPartNumber, parameterName,
+            throw new CommsValidationException(CommandErrorIds.Licenses.InvalidSkuPartNumber, parameterName,
                 $"'{value}' is not a SKU part number (letters, digits and _ such as PHONESYSTEM_VIRTUALUSER).", value);
         }
 
@@ -173,7 +173,7 @@ internal static class ProvisioningInput
             return true;
         }
 
-        throw new CommsValidationException(Core.ErrorIds.InvalidArgument, parameterName, $"'{value}' is not True or False.", value);
+        throw new CommsValidationException(Core.ErrorIds.Input.InvalidArgument, parameterName, $"'{value}' is not True or False.", value);
     }
 
     /// <summary>A phone number that may be absent ("tel:" accepted): blank is none (null), anything else must be E.164.</summary>

@@ -24,7 +24,7 @@ internal static class UnsupportedParameters
 
         var command = cmdlet.MyInvocation.MyCommand.Name;
         var message = $"{command} -{bound} is not supported: {why}" + (instead is null ? string.Empty : $" {instead}") + " Nothing was sent.";
-        var record = ErrorRecords.Create(ProvisioningErrorIds.ParameterNotSupported, ErrorCategory.NotImplemented, message, bound);
+        var record = ErrorRecords.Create(CommandErrorIds.MicrosoftTeams.ParameterNotSupported, ErrorCategory.NotImplemented, message, bound);
         record.ErrorDetails = new ErrorDetails(message)
         {
             RecommendedAction = instead ?? $"Leave out -{bound}, or run MicrosoftTeams\\{command} with it (Connect-MicrosoftTeams first).",
