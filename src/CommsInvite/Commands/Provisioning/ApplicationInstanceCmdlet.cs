@@ -36,39 +36,25 @@ public abstract class ApplicationInstanceCmdlet : GraphSessionCmdlet
         // The connection, then the input checks (BeginProcessingAsync): bad input is rejected whichever store would serve it.
         base.BeginProcessing();
 
-        IApplicationInstanceStore store;
-        var retry = TimeSpan.FromSeconds(1);
-        if (SelectedSession is { } session && session.Connection.ApplicationInstances.IsSupported)
-        {
-            store = session.Connection.ApplicationInstances;
-        }
-        else
-        {
-            store = MicrosoftTeamsApplicationInstanceStore.Require(this, CommandName);
-            retry = MicrosoftTeamsApplicationInstanceStore.RetryInterval;
-        }
+        var instances = SelectSessionStore() is { } store
+            ? new ApplicationInstanceService(store)
+            : new ApplicationInstanceService(MicrosoftTeamsApplicationInstanceStore.Require(this, CommandName)) { SyncRetryInterval = MicrosoftTeamsApplicationInstanceStore.RetryInterval };
 
         var unsupported = new List<string>();
         foreach (var parameter in PassThroughParameters)
         {
-            if (!store.Supports(CommandName, parameter))
+            if (!instances.Supports(CommandName, parameter))
             {
                 unsupported.Add(parameter);
             }
         }
 
-        UnsupportedParameters.Refuse(this, unsupported, $"the {store.Name} backend has nothing to carry it out with.",
+        UnsupportedParameters.Refuse(this, unsupported, $"the {instances.BackendName} backend has nothing to carry it out with.",
             $"Leave it out, or connect to Microsoft 365 with the MicrosoftTeams module (Connect-MicrosoftTeams), where it is passed to MicrosoftTeams\\{CommandName}.");
-        _instances = new ApplicationInstanceService(store) { SyncRetryInterval = retry };
+        _instances = instances;
     }
 
-    private protected static ProgressRecord SyncProgressRecord(SyncProgress progress, bool completed = false)
-    {
-        var percent = progress.Timeout <= TimeSpan.Zero ? 0 : (int)Math.Min(99, 100 * progress.Elapsed.TotalMilliseconds / progress.Timeout.TotalMilliseconds);
-        return new ProgressRecord(0x5C1, "Sync-CsOnlineApplicationInstance " + progress.Identity, string.IsNullOrEmpty(progress.Message) ? "Waiting for replication" : progress.Message)
-        {
-            PercentComplete = completed ? 100 : percent,
-            RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-        };
-    }
+    /// <summary>The connection's own REST surface for instances, where its target serves one (the emulator); else null.</summary>
+    private IApplicationInstanceStore? SelectSessionStore() =>
+        SelectedSession is { } session && session.Connection.ApplicationInstances.IsSupported ? session.Connection.ApplicationInstances : null;
 }
