@@ -36,7 +36,7 @@ public abstract class ApplicationInstanceCmdlet : GraphSessionCmdlet
         // The connection, then the input checks (BeginProcessingAsync): bad input is rejected whichever store would serve it.
         base.BeginProcessing();
 
-        var instances = SelectSessionStore() is { } store
+        var instances = ConnectionStore(SelectedSession?.Connection) is { } store
             ? new ApplicationInstanceService(store)
             : new ApplicationInstanceService(MicrosoftTeamsApplicationInstanceStore.Require(this, CommandName)) { SyncRetryInterval = MicrosoftTeamsApplicationInstanceStore.RetryInterval };
 
@@ -54,7 +54,10 @@ public abstract class ApplicationInstanceCmdlet : GraphSessionCmdlet
         _instances = instances;
     }
 
-    /// <summary>The connection's own REST surface for instances, where its target serves one (the emulator); else null.</summary>
-    private IApplicationInstanceStore? SelectSessionStore() =>
-        SelectedSession is { } session && session.Connection.ApplicationInstances.IsSupported ? session.Connection.ApplicationInstances : null;
+    /// <summary>
+    /// The connection's own REST surface for instances, where its target serves one (the emulator); else null, and
+    /// MicrosoftTeams serves. Test-CsGraphBotReadiness reads instances from the same place.
+    /// </summary>
+    internal static IApplicationInstanceStore? ConnectionStore(GraphConnection? connection) =>
+        connection is not null && connection.ApplicationInstances.IsSupported ? connection.ApplicationInstances : null;
 }
