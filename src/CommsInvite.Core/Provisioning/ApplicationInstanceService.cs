@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -6,9 +7,10 @@ using System.Threading.Tasks;
 namespace CommsInvite.Core.Provisioning;
 
 /// <summary>
-/// The backend-independent rules of the application-instance steps, over any <see cref="IApplicationInstanceStore"/>:
-/// a create that finds its instance already there reuses it, and a sync is retried until the new account has
-/// replicated or the timeout passes.
+/// What the application-instance cmdlets call, over the one <see cref="IApplicationInstanceStore"/> chosen for them:
+/// the backend-independent rules (a create that finds its instance already there reuses it; a sync is retried until
+/// the new account has replicated or the timeout passes) and the store's reads and writes, so a cmdlet talks to this
+/// class alone and never to the store.
 /// </summary>
 internal sealed class ApplicationInstanceService
 {
@@ -22,13 +24,27 @@ internal sealed class ApplicationInstanceService
         _store = store ?? throw new ArgumentNullException(nameof(store));
     }
 
-    public IApplicationInstanceStore Store => _store;
+    /// <summary>The backend, for messages: "MicrosoftTeams" or "emulator".</summary>
+    public string BackendName => _store.Name;
+
+    /// <summary>Whether the backend can honour a MicrosoftTeams parameter of <paramref name="commandName"/>.</summary>
+    public bool Supports(string commandName, string parameterName) => _store.Supports(commandName, parameterName);
 
     /// <summary>Wait between sync attempts when the backend suggests none.</summary>
     public TimeSpan SyncRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The instance, or null when <paramref name="identity"/> names none.</summary>
+    public Task<ApplicationInstance?> TryGetAsync(string identity, CancellationToken cancellationToken) => _store.TryGetAsync(identity, cancellationToken);
+
+    /// <summary>The instance; ApplicationInstanceNotFound when <paramref name="identity"/> names none.</summary>
     public async Task<ApplicationInstance> GetAsync(string identity, CancellationToken cancellationToken) =>
-        await _store.TryGetAsync(identity, cancellationToken).ConfigureAwait(false) ?? throw NotFound(identity, _store.Name);
+        await _store.TryGetAsync(identity, cancellationToken).ConfigureAwait(false) ?? throw NotFound(identity);
+
+    public Task<IReadOnlyList<ApplicationInstance>> ListAsync(ApplicationInstanceQuery query, CancellationToken cancellationToken) => _store.ListAsync(query, cancellationToken);
+
+    /// <summary>Changes what <paramref name="changes"/> sets; returns the instance as it then is.</summary>
+    public Task<ApplicationInstance> UpdateAsync(string objectId, ApplicationInstanceChanges changes, CancellationToken cancellationToken) =>
+        _store.UpdateAsync(objectId, changes, cancellationToken);
 
     /// <summary>
     /// What a create would do: the instance that is already there with this UPN and application id (reuse, nothing to
@@ -103,6 +119,9 @@ internal sealed class ApplicationInstanceService
             await Task.Delay(wait < remaining ? wait : remaining, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>ApplicationInstanceNotFound for <paramref name="identity"/>, naming this service's backend.</summary>
+    public CommsInviteException NotFound(string identity) => NotFound(identity, _store.Name);
 
     public static CommsInviteException NotFound(string identity, string backend) =>
         new(ErrorIds.ApplicationInstances.ApplicationInstanceNotFound, FailureCategory.ObjectNotFound, $"No application instance '{identity}' was found ({backend}).", identity);

@@ -64,7 +64,7 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
     {
         if (string.IsNullOrWhiteSpace(Identity))
         {
-            var instances = await Instances.Store.ListAsync(_query, cancellationToken).ConfigureAwait(false);
+            var instances = await Instances.ListAsync(_query, cancellationToken).ConfigureAwait(false);
             foreach (var instance in instances)
             {
                 QueueObject(instance);
@@ -76,7 +76,7 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
             {
                 foreach (var missing in _query.Identities.Where(i => !instances.Any(found => Names(found, i))))
                 {
-                    QueueError(ApplicationInstanceService.NotFound(missing, Instances.Store.Name));
+                    QueueError(Instances.NotFound(missing));
                 }
             }
 
@@ -87,10 +87,10 @@ public sealed class GetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
         var identity = ProvisioningInput.RequireIdentity(Identity);
         await PerRecordAsync(async () =>
         {
-            var found = await Instances.Store.TryGetAsync(identity, cancellationToken).ConfigureAwait(false);
+            var found = await Instances.TryGetAsync(identity, cancellationToken).ConfigureAwait(false);
             if (found is null)
             {
-                QueueError(ApplicationInstanceService.NotFound(identity, Instances.Store.Name));
+                QueueError(Instances.NotFound(identity));
                 return;
             }
 

@@ -161,7 +161,7 @@ public sealed class GetCsPhoneNumberAssignmentCommand : ProvisioningCmdlet
             // MicrosoftTeams takes a UPN here too; Graph filters on the object id.
             try
             {
-                _query.AssignmentTargetId = (await ResolveAccountAsync(_targetIdentity, cancellationToken).ConfigureAwait(false)).Id;
+                _query.AssignmentTargetId = (await Connection.Licenses.GetUserAsync(_targetIdentity, cancellationToken).ConfigureAwait(false)).Id;
             }
             catch (CommsInviteException ex) when (ex.Category == FailureCategory.ObjectNotFound)
             {

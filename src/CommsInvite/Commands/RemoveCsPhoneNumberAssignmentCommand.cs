@@ -82,7 +82,7 @@ public sealed class RemoveCsPhoneNumberAssignmentCommand : NumberAssignmentCmdle
         var identity = ProvisioningInput.RequireIdentity(Identity);
         return PerRecordAsync(async () =>
         {
-            var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
+            var user = await Connection.Licenses.GetUserAsync(identity, cancellationToken).ConfigureAwait(false);
             if (_number is not null)
             {
                 await UnassignAsync(user, _number, _numberType, cancellationToken).ConfigureAwait(false);

@@ -94,7 +94,7 @@ public sealed class SetCsOnlineApplicationInstanceCommand : ApplicationInstanceC
                 return;
             }
 
-            var updated = await Instances.Store.UpdateAsync(current.ObjectId, changes, cancellationToken).ConfigureAwait(false);
+            var updated = await Instances.UpdateAsync(current.ObjectId, changes, cancellationToken).ConfigureAwait(false);
             QueueVerbose($"Set {description} on {updated.UserPrincipalName}.");
             QueueObject(updated);
         });

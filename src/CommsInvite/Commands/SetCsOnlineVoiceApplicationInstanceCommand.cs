@@ -88,7 +88,7 @@ public sealed class SetCsOnlineVoiceApplicationInstanceCommand : NumberAssignmen
                 return;
             }
 
-            var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
+            var user = await Connection.Licenses.GetUserAsync(identity, cancellationToken).ConfigureAwait(false);
             await UnassignAllAsync(user, cancellationToken).ConfigureAwait(false);
             if (PassThru)
             {

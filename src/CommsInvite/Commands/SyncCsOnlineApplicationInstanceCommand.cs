@@ -129,6 +129,16 @@ public sealed class SyncCsOnlineApplicationInstanceCommand : ApplicationInstance
         }
     }
 
+    private static ProgressRecord SyncProgressRecord(SyncProgress progress, bool completed = false)
+    {
+        var percent = progress.Timeout <= TimeSpan.Zero ? 0 : (int)Math.Min(99, 100 * progress.Elapsed.TotalMilliseconds / progress.Timeout.TotalMilliseconds);
+        return new ProgressRecord(0x5C1, "Sync-CsOnlineApplicationInstance " + progress.Identity, string.IsNullOrEmpty(progress.Message) ? "Waiting for replication" : progress.Message)
+        {
+            PercentComplete = completed ? 100 : percent,
+            RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+    }
+
     /// <summary>The core reports each attempt from its task; the record is written on the pipeline thread.</summary>
     private sealed class Progress : IProgress<SyncProgress>
     {

@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
-using CommsInvite.Core.Provisioning;
 using CommsInvite.Core.Readiness;
 
 namespace CommsInvite.Commands;
@@ -52,19 +51,21 @@ public sealed class TestCsGraphBotReadinessCommand : GraphSessionCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        IApplicationInstanceStore? store = null;
+
+        // Instances are read where the instance cmdlets read them; MicrosoftTeams only when it is already loaded, since
+        // a readiness check reports what is missing instead of stopping.
+        var store = ApplicationInstanceCmdlet.ConnectionStore(Connection);
         string? unavailable = null;
-        if (Connection.ApplicationInstances.IsSupported)
+        if (store is null)
         {
-            store = Connection.ApplicationInstances;
-        }
-        else if (InvokeCommand.GetCommand("MicrosoftTeams\\" + TeamsGetCommand, CommandTypes.All) is not null)
-        {
-            store = MicrosoftTeamsApplicationInstanceStore.Require(this, TeamsGetCommand);
-        }
-        else
-        {
-            unavailable = "Application instances have no public Graph API and the MicrosoftTeams module is not loaded.";
+            if (InvokeCommand.GetCommand("MicrosoftTeams\\" + TeamsGetCommand, CommandTypes.All) is not null)
+            {
+                store = MicrosoftTeamsApplicationInstanceStore.Require(this, TeamsGetCommand);
+            }
+            else
+            {
+                unavailable = "Application instances have no public Graph API and the MicrosoftTeams module is not loaded.";
+            }
         }
 
         _readiness = new BotReadiness(Connection, store, unavailable);

@@ -13,27 +13,72 @@ using CommsInvite.Core.Provisioning;
 namespace CommsInvite.Commands;
 
 /// <summary>
-/// The real-service backend of <see cref="IApplicationInstanceStore"/>: MicrosoftTeams' own cmdlets, run on the
-/// pipeline thread (the cmdlet's task waits for them), every documented parameter passed through as given.
+/// The real-service backend of <see cref="IApplicationInstanceStore"/>: MicrosoftTeams' own cmdlets, found by their
+/// module-qualified names (so ours, which have the same names, never call themselves) and run on the pipeline thread,
+/// the only thread where PowerShell commands may run (the cmdlet's task awaits them like HTTP requests, and Ctrl+C
+/// still stops the pipeline). Every documented parameter is passed through as given.
 /// </summary>
 internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInstanceStore
 {
-    private readonly AsyncCmdlet _cmdlet;
-    private readonly MicrosoftTeamsModule _module;
+    public const string ModuleName = "MicrosoftTeams";
 
-    private MicrosoftTeamsApplicationInstanceStore(AsyncCmdlet cmdlet, MicrosoftTeamsModule module)
+    private const string FindScript = @"
+param([string] $Name)
+if (-not (Get-Module -Name MicrosoftTeams)) {
+    if (-not (Get-Module -ListAvailable -Name MicrosoftTeams)) { return 'missing' }
+    Import-Module -Name MicrosoftTeams -Global -ErrorAction Stop
+}
+if (Get-Command -Module MicrosoftTeams -Name $Name -ErrorAction SilentlyContinue) { 'ok' } else { 'nocommand' }
+";
+
+    private const string InvokeScript = @"
+param([string] $Name, [hashtable] $Parameters)
+& ""MicrosoftTeams\$Name"" @Parameters -ErrorAction Stop
+";
+
+    private readonly AsyncCmdlet _cmdlet;
+
+    private MicrosoftTeamsApplicationInstanceStore(AsyncCmdlet cmdlet)
     {
         _cmdlet = cmdlet;
-        _module = module;
     }
 
-    public string Name => MicrosoftTeamsModule.ModuleName;
+    public string Name => ModuleName;
 
     /// <summary>MicrosoftTeams asks for a new account a while longer than the emulator does.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
 
-    public static MicrosoftTeamsApplicationInstanceStore Require(AsyncCmdlet cmdlet, string commandName) =>
-        new(cmdlet, MicrosoftTeamsModule.Require(cmdlet, commandName));
+    /// <summary>Imports MicrosoftTeams when installed; otherwise stops the cmdlet with MicrosoftTeamsModuleRequired.</summary>
+    public static MicrosoftTeamsApplicationInstanceStore Require(AsyncCmdlet cmdlet, string commandName)
+    {
+        string state;
+        try
+        {
+            var result = cmdlet.InvokeCommand.NewScriptBlock(FindScript).Invoke(commandName);
+            state = result.Count == 0 ? "missing" : result[result.Count - 1]?.BaseObject?.ToString() ?? "missing";
+        }
+        catch (RuntimeException ex)
+        {
+            cmdlet.ThrowTerminatingError(ErrorRecords.Create(CommandErrorIds.MicrosoftTeams.MicrosoftTeamsModuleRequired, ErrorCategory.NotInstalled,
+                $"{cmdlet.MyInvocation.MyCommand.Name} needs the MicrosoftTeams module against Microsoft 365, and importing it failed: {ex.Message}", ModuleName, ex));
+            throw;
+        }
+
+        if (state != "ok")
+        {
+            var why = state == "nocommand"
+                ? $"the installed MicrosoftTeams module has no {commandName}; update it (Update-Module MicrosoftTeams)"
+                : "it is not installed";
+            var record = ErrorRecords.Create(CommandErrorIds.MicrosoftTeams.MicrosoftTeamsModuleRequired, ErrorCategory.NotInstalled,
+                $"{cmdlet.MyInvocation.MyCommand.Name}: application instances have no public Graph API, so against Microsoft 365 this cmdlet runs MicrosoftTeams\\{commandName}, but {why}. " +
+                "Run: Install-Module MicrosoftTeams; Connect-MicrosoftTeams. (Against the emulator, Connect-CsGraph -Environment Emulator first.)",
+                ModuleName);
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = "Install-Module MicrosoftTeams; Connect-MicrosoftTeams" };
+            cmdlet.ThrowTerminatingError(record);
+        }
+
+        return new MicrosoftTeamsApplicationInstanceStore(cmdlet);
+    }
 
     public bool Supports(string commandName, string parameterName) => true;
 
@@ -170,8 +215,25 @@ internal sealed class MicrosoftTeamsApplicationInstanceStore : IApplicationInsta
 
     private async Task<IReadOnlyList<ApplicationInstance>> RunAsync(string command, Hashtable parameters, object? target)
     {
-        var output = await _cmdlet.OnPipelineThreadAsync(() => _module.Invoke(command, parameters, target)).ConfigureAwait(false);
+        var output = await _cmdlet.OnPipelineThreadAsync(() => Invoke(command, parameters, target)).ConfigureAwait(false);
         return output.Where(o => o is not null).Select(Map).ToArray();
+    }
+
+    /// <summary>Runs MicrosoftTeams\<paramref name="commandName"/> on the pipeline thread; a failure becomes MicrosoftTeamsCommandFailed.</summary>
+    private Collection<PSObject> Invoke(string commandName, IDictionary parameters, object? target)
+    {
+        try
+        {
+            return _cmdlet.InvokeCommand.NewScriptBlock(InvokeScript).Invoke(commandName, new Hashtable(parameters));
+        }
+        catch (RuntimeException ex) when (ex is not PipelineStoppedException)
+        {
+            var inner = ex.ErrorRecord?.Exception ?? ex;
+            var category = ex.ErrorRecord?.CategoryInfo.Category ?? ErrorCategory.NotSpecified;
+            var failure = Enum.TryParse(category.ToString(), out FailureCategory mapped) ? mapped : FailureCategory.InvalidOperation;
+            throw new CommsInviteException(CommandErrorIds.MicrosoftTeams.MicrosoftTeamsCommandFailed, failure,
+                $"MicrosoftTeams\\{commandName} failed: {inner.Message}", target, ex);
+        }
     }
 
     private static void AddText(Hashtable parameters, string name, string? value)

@@ -23,7 +23,7 @@ public abstract class NumberAssignmentCmdlet : ProvisioningCmdlet
     private protected async Task<GraphUser?> AssignAsync(string identity, NumberAssignRequest request, CancellationToken cancellationToken)
     {
         var number = request.TelephoneNumber;
-        var user = await ResolveAccountAsync(identity, cancellationToken).ConfigureAwait(false);
+        var user = await Connection.Licenses.GetUserAsync(identity, cancellationToken).ConfigureAwait(false);
         var current = await Connection.Numbers.GetAsync(number, cancellationToken).ConfigureAwait(false)
             ?? throw new CommsInviteException(ErrorIds.Numbers.NumberNotFound, FailureCategory.ObjectNotFound,
                 $"{number} is not one of the tenant's telephone numbers; acquire it first (Get-CsPhoneNumberAssignment lists them).", number);

@@ -1,17 +1,14 @@
-using System.Threading;
-using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core.Provisioning;
 
 namespace CommsInvite.Commands;
 
-/// <summary>Base of the Graph provisioning cmdlets (licences, numbers): account lookups shared by all.</summary>
+/// <summary>
+/// Base of the Graph provisioning cmdlets (licences, numbers): the -PassThru object they share. Accounts are looked up
+/// with the connection's <c>Licenses.GetUserAsync</c> (a GUID checked to exist, a UPN resolved; UserNotFound when absent).
+/// </summary>
 public abstract class ProvisioningCmdlet : GraphSessionCmdlet
 {
-    /// <summary>A GUID is checked to exist; a UPN is looked up to its object id. UserNotFound when absent.</summary>
-    private protected async Task<GraphUser> ResolveAccountAsync(string identity, CancellationToken cancellationToken) =>
-        await Connection.Licenses.GetUserAsync(identity, cancellationToken).ConfigureAwait(false);
-
     /// <summary>
     /// The account as an application-instance object, for -PassThru, so a pipeline can go on to the next step: built
     /// from the directory user and what was piped in (application id, synced), whichever backend created it.
