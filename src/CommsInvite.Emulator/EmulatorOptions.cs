@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace CommsInvite.Emulator;
 
 /// <summary>How to start an emulator. Every property has a default that suits tests.</summary>

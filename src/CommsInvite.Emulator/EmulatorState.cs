@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 
 namespace CommsInvite.Emulator;
 

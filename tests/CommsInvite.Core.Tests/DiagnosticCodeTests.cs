@@ -1,4 +1,3 @@
-using System;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using Xunit;

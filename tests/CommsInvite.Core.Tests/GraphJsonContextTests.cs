@@ -1,8 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
-using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using Xunit;

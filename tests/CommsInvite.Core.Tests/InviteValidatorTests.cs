@@ -1,4 +1,3 @@
-using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Validation;

@@ -1,5 +1,3 @@
-using System.IO;
-using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CommsInvite.Core.Calls;

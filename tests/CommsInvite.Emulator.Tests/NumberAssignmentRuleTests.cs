@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using CommsInvite.Emulator;
-using Xunit;
 
 namespace CommsInvite.Emulator.Tests;
 

@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Management.Automation;
 using CommsInvite.HelpGen;
 using CommsInvite.PowerShell.Tests.Infrastructure;
 using Xunit;

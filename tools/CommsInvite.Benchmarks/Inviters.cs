@@ -3,14 +3,13 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions.Authentication;
-using SdkModels = Microsoft.Graph.Models;
 using SdkInvite = Microsoft.Graph.Communications.Calls.Item.Participants.Invite;
+using SdkModels = Microsoft.Graph.Models;
 
 namespace CommsInvite.Benchmarks;
 

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Management.Automation;
-using CommsInvite.Core;
 using CommsInvite.Core.Calls;
-using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using CommsInvite.Emulator;
 using CommsInvite.TestSupport;

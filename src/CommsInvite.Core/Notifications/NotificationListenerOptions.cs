@@ -28,7 +28,7 @@ internal sealed class NotificationListenerOptions
     /// <summary>Notifications kept for <see cref="NotificationListener.Drain"/>; beyond it the oldest are dropped (and counted).</summary>
     public int QueueCapacity { get; set; } = 1000;
 
-    /// <summary>Final operations remembered for <see cref="NotificationListener.WaitForOperationAsync"/>; beyond it the oldest are forgotten.</summary>
+    /// <summary>Final operations remembered for <c>NotificationListener.WaitForOperationAsync</c>; beyond it the oldest are forgotten.</summary>
     public int OperationHistoryCapacity { get; set; } = 1000;
 
     /// <summary>Largest accepted body. Graph's notifications are a few kilobytes; a large roster stays well under this.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using CommsInvite.Core.Validation;
 
 namespace CommsInvite.Core.Provisioning;

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text;
 using CommsInvite.Emulator.Graph;
 using CommsInvite.Emulator.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace CommsInvite.Emulator.Admin;
 

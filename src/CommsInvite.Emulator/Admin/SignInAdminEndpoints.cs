@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CommsInvite.Emulator.Hosting;
 using CommsInvite.Emulator.Identity;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace CommsInvite.Emulator.Admin;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CommsInvite.Emulator.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace CommsInvite.Emulator.Graph;
 

@@ -1,7 +1,5 @@
 using CommsInvite.Emulator.Hosting;
 using CommsInvite.Emulator.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace CommsInvite.Emulator.Graph;
 

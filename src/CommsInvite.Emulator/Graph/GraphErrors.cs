@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CommsInvite.Emulator.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace CommsInvite.Emulator.Graph;
 

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CommsInvite.Emulator.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace CommsInvite.Emulator.Graph;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CommsInvite.Emulator.Hosting;
 using CommsInvite.Emulator.Identity;
-using Microsoft.Extensions.Logging;
 
 namespace CommsInvite.Emulator.Graph;
 

@@ -1,11 +1,6 @@
 using CommsInvite.Emulator.Admin;
 using CommsInvite.Emulator.Graph;
 using CommsInvite.Emulator.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CommsInvite.Emulator.Hosting;
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CommsInvite.Emulator.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

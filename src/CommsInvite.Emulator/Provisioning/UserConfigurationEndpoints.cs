@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CommsInvite.Emulator.Graph;
 using CommsInvite.Emulator.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace CommsInvite.Emulator.Provisioning;
 

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;
 
 namespace CommsInvite.Commands;

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
-using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Validation;

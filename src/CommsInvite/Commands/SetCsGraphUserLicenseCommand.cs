@@ -1,11 +1,8 @@
-using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;
-using CommsInvite.Core.Validation;
 
 namespace CommsInvite.Commands;
 

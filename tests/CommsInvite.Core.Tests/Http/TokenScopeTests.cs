@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http;
 using CommsInvite.Core.Auth;
 using CommsInvite.Core.Http;
 using CommsInvite.Core.Tests.Notifications;

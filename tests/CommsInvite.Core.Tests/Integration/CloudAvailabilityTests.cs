@@ -1,6 +1,3 @@
-using System;
-using System.Linq;
-using System.Threading.Tasks;
 using CommsInvite.Core.Auth;
 using CommsInvite.Core.Provisioning;
 using Xunit;

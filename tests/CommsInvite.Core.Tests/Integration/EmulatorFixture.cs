@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Threading.Tasks;
 using CommsInvite.Core.Auth;
 using CommsInvite.Emulator;
 using Xunit;

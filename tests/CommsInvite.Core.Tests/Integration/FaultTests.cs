@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Http;
-using CommsInvite.Core.Models;
 using CommsInvite.Emulator;
 using Xunit;
 using Xunit.Abstractions;

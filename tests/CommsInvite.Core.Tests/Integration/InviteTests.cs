@@ -1,10 +1,5 @@
-using System;
-using System.Linq;
 using System.Net;
-using System.Net.Http;
 using System.Net.Http.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using CommsInvite.Core.Auth;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;

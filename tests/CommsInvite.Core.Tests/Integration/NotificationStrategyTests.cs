@@ -1,6 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using Xunit;

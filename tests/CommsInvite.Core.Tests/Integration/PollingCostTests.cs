@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using CommsInvite.Emulator;

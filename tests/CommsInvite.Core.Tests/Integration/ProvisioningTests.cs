@@ -1,10 +1,6 @@
-using System;
 using System.Collections.Concurrent;
-using System.Linq;
 using System.Net.Http.Json;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
-using CommsInvite.Core.Models;
 using CommsInvite.Core.Provisioning;
 using Xunit;
 

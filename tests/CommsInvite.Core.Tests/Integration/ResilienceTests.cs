@@ -1,7 +1,4 @@
-using System;
-using System.Linq;
 using System.Net.Http.Json;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using Xunit;

@@ -1,8 +1,5 @@
-using System;
-using System.Linq;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Threading.Tasks;
 using CommsInvite.Core.Auth;
 using CommsInvite.Core.Calls;
 using CommsInvite.Emulator;

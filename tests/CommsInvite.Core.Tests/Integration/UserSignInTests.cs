@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Concurrent;
-using System.Linq;
-using System.Threading.Tasks;
 using CommsInvite.Core.Auth;
 using CommsInvite.Core.Provisioning;
 using CommsInvite.Emulator;

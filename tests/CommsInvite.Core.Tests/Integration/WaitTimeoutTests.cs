@@ -1,5 +1,3 @@
-using System;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
 using Xunit;
 

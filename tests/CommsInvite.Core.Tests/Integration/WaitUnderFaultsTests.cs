@@ -1,10 +1,5 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Http;
 using CommsInvite.Core.Models;

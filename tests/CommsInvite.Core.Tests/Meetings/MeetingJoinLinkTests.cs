@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CommsInvite.Core;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;
 using Xunit;

@@ -1,5 +1,4 @@
 using System.Text;
-using CommsInvite.Core;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using Xunit;

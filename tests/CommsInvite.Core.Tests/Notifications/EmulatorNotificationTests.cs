@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using CommsInvite.Core;
 using CommsInvite.Core.Auth;
 using CommsInvite.Core.Calls;
 using CommsInvite.Core.Models;

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using CommsInvite.Core;
 using CommsInvite.Core.Models;
 using CommsInvite.Core.Notifications;
 using Xunit;

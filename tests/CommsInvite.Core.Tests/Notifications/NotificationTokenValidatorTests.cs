@@ -1,4 +1,3 @@
-using CommsInvite.Core;
 using CommsInvite.Core.Notifications;
 using Xunit;
 

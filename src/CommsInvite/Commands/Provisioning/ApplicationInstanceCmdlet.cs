@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Management.Automation;
 using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;

@@ -1,8 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -12,8 +10,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
-using CommsInvite.Core.Provisioning;
-using CommsInvite.Core.Validation;
 
 namespace CommsInvite.Commands;
 

@@ -1,16 +1,7 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Linq;
-using System.Management.Automation;
-using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
-using System.Runtime.CompilerServices;
-using System.Threading;
-using System.Threading.Tasks;
-using CommsInvite.Commands.Infrastructure;
 using CommsInvite.Core;
 using CommsInvite.Core.Provisioning;
 using CommsInvite.Core.Validation;
