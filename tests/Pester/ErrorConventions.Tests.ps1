@@ -73,16 +73,6 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
-        $parameters = @{ Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
-        if ($Body) {
-            $parameters.Method = 'Post'
-            $parameters.ContentType = 'application/json'
-            $parameters.Body = $Body | ConvertTo-Json -Compress
-        }
-        Invoke-RestMethod @parameters
-    }
-
     function New-TestUpn([string]$Prefix) {
         "$Prefix-$([guid]::NewGuid().ToString('N').Substring(0, 8))@contoso.onmicrosoft.com"
     }

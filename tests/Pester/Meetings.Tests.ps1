@@ -18,16 +18,6 @@ BeforeAll {
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
     Connect-Emulator
 
-    function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
-        $parameters = @{ Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
-        if ($Body) {
-            $parameters.Method = 'Post'
-            $parameters.ContentType = 'application/json'
-            $parameters.Body = $Body | ConvertTo-Json -Compress
-        }
-        Invoke-RestMethod @parameters
-    }
-
     # A new online meeting: id, joinWebUrl, joinMeetingId, passcode, threadId, organizerId.
     function New-TestMeeting([string]$Subject = 'Pester meeting') {
         Invoke-EmulatorAdmin 'meetings' @{ subject = $Subject }

@@ -20,16 +20,6 @@ BeforeAll {
 
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
-        $parameters = @{ Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
-        if ($Body) {
-            $parameters.Method = 'Post'
-            $parameters.ContentType = 'application/json'
-            $parameters.Body = $Body | ConvertTo-Json -Compress
-        }
-        Invoke-RestMethod @parameters
-    }
-
     # Requests that could change provisioning state: POST/PATCH/DELETE on /users and /admin/teams routes.
     function Get-ProvisioningChangeCount {
         $routes = (Invoke-EmulatorAdmin 'stats').requestsPerRoute

@@ -16,10 +16,6 @@ BeforeAll {
     $script:CallbackUri = 'http://127.0.0.1:9/callback'
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
 
-    function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
-        Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/$Path" -Method Post -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Compress) -SkipCertificateCheck
-    }
-
     function New-TestUpn([string]$Prefix) { "$Prefix-$([guid]::NewGuid().ToString('N').Substring(0, 8))@contoso.onmicrosoft.com" }
 
     # A number the tenant holds, unassigned, that no other test uses.

@@ -39,16 +39,6 @@ BeforeAll {
     Import-Module -Name $ManifestPath -Force -ErrorAction Stop
     Connect-CsGraph -Environment Emulator -EmulatorConnectionFile $emulator.ConnectionFile -ErrorAction Stop
 
-    function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
-        $parameters = @{ Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
-        if ($Body) {
-            $parameters.Method = 'Post'
-            $parameters.ContentType = 'application/json'
-            $parameters.Body = $Body | ConvertTo-Json -Compress
-        }
-        Invoke-RestMethod @parameters
-    }
-
     function Get-GraphRequestCount {
         $routes = (Invoke-EmulatorAdmin 'stats').requestsPerRoute
         $total = 0

@@ -82,6 +82,18 @@ function Stop-TestEmulator($Process, [string]$TempFolder) {
 }
 
 # The emulator's counters (/_emulator/stats); uses the suite's $Connection (the parsed connection file).
+# The emulator's admin API ($Connection: the connection file's content, set by the test file): GET without a body,
+# POST with one.
+function Invoke-EmulatorAdmin([string]$Path, [hashtable]$Body) {
+    $parameters = @{ Uri = "$($Connection.adminEndpoint)/$Path"; SkipCertificateCheck = $true }
+    if ($Body) {
+        $parameters.Method = 'Post'
+        $parameters.ContentType = 'application/json'
+        $parameters.Body = $Body | ConvertTo-Json -Compress
+    }
+    Invoke-RestMethod @parameters
+}
+
 function Get-EmulatorStats {
     Invoke-RestMethod -Uri "$($Connection.adminEndpoint)/stats" -SkipCertificateCheck
 }
