@@ -1,6 +1,5 @@
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
-using Microsoft.Kiota.Abstractions.Authentication;
 using SdkModels = Microsoft.Graph.Models;
 
 namespace CommsInvite.Emulator.Tests;
@@ -22,10 +21,7 @@ public sealed class MeetingSdkTests : IAsyncLifetime
         _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { AnswerDelay = TimeSpan.FromMilliseconds(100) });
         _admin = await TestHttp.AuthorizedClientAsync(_emulator);
         _receiver = await NotificationReceiver.StartAsync();
-        _sdkHttp = TestHttp.PinnedClient(_emulator);
-        _sdkHttp.BaseAddress = null;
-        var token = await TestHttp.GetTokenAsync(TestHttp.PinnedClient(_emulator), _emulator);
-        _graph = new GraphServiceClient(_sdkHttp, new BaseBearerTokenAuthenticationProvider(new FixedToken(token)), new Uri(_emulator.BaseUri, "v1.0").AbsoluteUri);
+        (_graph, _sdkHttp) = await GraphSdk.CreateAsync(_emulator);
     }
 
     public async Task DisposeAsync()
@@ -132,17 +128,5 @@ public sealed class MeetingSdkTests : IAsyncLifetime
 
         Assert.Equal(404, again.ResponseStatusCode);
         Assert.False(string.IsNullOrEmpty(again.Error?.Message));
-    }
-
-    private sealed class FixedToken : IAccessTokenProvider
-    {
-        private readonly string _token;
-
-        public FixedToken(string token) => _token = token;
-
-        public AllowedHostsValidator AllowedHostsValidator { get; } = new();
-
-        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_token);
     }
 }
