@@ -104,9 +104,9 @@ internal sealed class GraphConnection : IDisposable
         return _context;
     }
 
-    /// <summary>The current bearer token (cached or renewed), for code that reads its claims; never shown or logged.</summary>
-    internal async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken = default) =>
-        (await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false)).Token;
+    /// <summary>The current token's claims (the token cached or renewed); the token itself is never shown or logged.</summary>
+    internal async Task<TokenClaims> GetTokenClaimsAsync(CancellationToken cancellationToken = default) =>
+        (await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false)).Claims;
 
     /// <summary>An absolute Graph URI for "v1.0/..." or "beta/...".</summary>
     /// <remarks>

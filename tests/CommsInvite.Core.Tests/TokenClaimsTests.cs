@@ -1,10 +1,10 @@
-using CommsInvite.Core.Readiness;
+using CommsInvite.Core.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Xunit;
 
 namespace CommsInvite.Core.Tests;
 
-/// <summary>Readiness reads permissions from any connection's token: roles (app-only) or scp (delegated).</summary>
+/// <summary>Connections and readiness read permissions from any token: roles (app-only) or scp (delegated), and the user.</summary>
 public sealed class TokenClaimsTests
 {
     private static string Token(string payload) => new JsonWebTokenHandler().CreateToken(payload);

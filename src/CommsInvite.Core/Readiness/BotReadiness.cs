@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using CommsInvite.Core.Auth;
 using CommsInvite.Core.Http;
 using CommsInvite.Core.Provisioning;
 
@@ -55,7 +56,7 @@ internal sealed class BotReadiness
     public async Task<IReadOnlyList<ReadinessCheck>> RunAsync(ReadinessRequest request, CancellationToken cancellationToken)
     {
         var results = new List<ReadinessCheck>();
-        var claims = TokenClaims.Read(await _connection.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false));
+        var claims = await _connection.GetTokenClaimsAsync(cancellationToken).ConfigureAwait(false);
         var clientId = claims.AppId ?? _connection.Context.ClientId;
         var tokenTenant = claims.TenantId ?? _connection.Context.TenantId;
 

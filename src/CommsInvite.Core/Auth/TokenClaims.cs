@@ -3,21 +3,25 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace CommsInvite.Core.Readiness;
+namespace CommsInvite.Core.Auth;
 
 /// <summary>
-/// What a bearer token says about its permissions, read (not validated: the service validates it): application
-/// roles ("roles") for app-only tokens, delegated scopes ("scp", space separated) for a signed-in user.
+/// What a bearer token says about itself, read once (not validated: the service validates it): application roles
+/// ("roles") for app-only tokens, delegated scopes ("scp", space separated) and the user's name for a signed-in user,
+/// the tenant and the client.
 /// </summary>
 internal sealed class TokenClaims
 {
-    private TokenClaims(bool readable, string? tenantId, string? appId, IReadOnlyList<string> roles, IReadOnlyList<string> scopes)
+    private static readonly string[] AccountClaims = { "upn", "unique_name", "preferred_username" };
+
+    private TokenClaims(bool readable, string? tenantId, string? appId, IReadOnlyList<string> roles, IReadOnlyList<string> scopes, string? account)
     {
         Readable = readable;
         TenantId = tenantId;
         AppId = appId;
         Roles = roles;
         Scopes = scopes;
+        Account = account;
     }
 
     /// <summary>False for an opaque (non-JWT) token: its permissions are unknown, so checks try their requests.</summary>
@@ -30,6 +34,9 @@ internal sealed class TokenClaims
     public IReadOnlyList<string> Roles { get; }
 
     public IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>The signed-in user's name (upn, else unique_name or preferred_username); null for an application token.</summary>
+    public string? Account { get; }
 
     /// <summary>App-only: roles and no delegated scopes.</summary>
     public bool IsAppOnly => Scopes.Count == 0;
@@ -49,11 +56,25 @@ internal sealed class TokenClaims
                 .Distinct(StringComparer.Ordinal).ToArray();
             jwt.TryGetPayloadValue<string>("tid", out var tid);
             if (!jwt.TryGetPayloadValue<string>("appid", out var appId)) jwt.TryGetPayloadValue("azp", out appId);
-            return new TokenClaims(true, tid, appId, roles, scopes);
+            string? account = null;
+            if (scopes.Length > 0)
+            {
+                foreach (var claim in AccountClaims)
+                {
+                    if (jwt.TryGetPayloadValue<string>(claim, out var value) && !string.IsNullOrEmpty(value))
+                    {
+                        account = value;
+                        break;
+                    }
+                }
+            }
+
+            return new TokenClaims(true, tid, appId, roles, scopes, account);
         }
         catch (ArgumentException)
         {
-            return new TokenClaims(false, null, null, Array.Empty<string>(), Array.Empty<string>());
+            // Opaque (non-JWT) tokens carry nothing readable.
+            return new TokenClaims(false, null, null, Array.Empty<string>(), Array.Empty<string>(), null);
         }
     }
 }
