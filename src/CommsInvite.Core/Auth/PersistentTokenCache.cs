@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using CommsInvite.Core.Notifications;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Client.Extensions.Msal;
 
@@ -49,18 +50,11 @@ internal static class PersistentTokenCache
         }
         catch (Exception ex) when (ex is MsalCachePersistenceException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or PlatformNotSupportedException or IOException or UnauthorizedAccessException)
         {
-            log.Warning($"-PersistTokenCache: the platform's secure store ({Describe()}) is not available here ({ex.GetType().Name}: {SafeFirstLine(ex.Message)}{(ex.InnerException is { } inner ? " " + SafeFirstLine(inner.Message) : string.Empty)}). The token cache stays in memory for this connection and nothing is written to disk; sign in again in a new session.");
+            log.Warning($"-PersistTokenCache: the platform's secure store ({Describe()}) is not available here ({ex.GetType().Name}: {SafeText.FirstLine(ex.Message)}{(ex.InnerException is { } inner ? " " + SafeText.FirstLine(inner.Message) : string.Empty)}). The token cache stays in memory for this connection and nothing is written to disk; sign in again in a new session.");
             return false;
         }
     }
 
     private static string Describe() =>
         SharedUtilities.IsWindowsPlatform() ? "DPAPI" : SharedUtilities.IsMacPlatform() ? "the macOS Keychain" : "libsecret, the keyring over D-Bus";
-
-    private static string SafeFirstLine(string message)
-    {
-        var end = message.IndexOfAny(new[] { '\r', '\n' });
-        var line = end < 0 ? message : message.Substring(0, end);
-        return line.Length > 200 ? line.Substring(0, 200) + "..." : line;
-    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using CommsInvite.Core.Notifications;
 using Microsoft.Identity.Client;
 
 namespace CommsInvite.Core.Auth;
@@ -241,7 +242,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
             return new CommsInviteException(
                 ErrorIds.Connection.ConsentRequired,
                 FailureCategory.PermissionDenied,
-                $"Consent was refused or not given for: {string.Join(", ", missing)} (application {_clientId}). An administrator grants it in Entra ID (App registrations > API permissions > Grant admin consent), or sign in again and accept. The service said: {code}: {FirstLine(ex.Message)}",
+                $"Consent was refused or not given for: {string.Join(", ", missing)} (application {_clientId}). An administrator grants it in Entra ID (App registrations > API permissions > Grant admin consent), or sign in again and accept. The service said: {code}: {SafeText.FirstLine(ex.Message)}",
                 missing,
                 ex);
         }
@@ -257,12 +258,6 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
         }
 
         return MsalTokenSource.Translate(ex);
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(new[] { '\r', '\n' });
-        return end < 0 ? message : message.Substring(0, end);
     }
 
     private void LogFromMsal(LogLevel level, string message, bool containsPii)

@@ -12,6 +12,13 @@ internal static class SafeText
 {
     public const int DefaultMaxLength = 64;
 
+    /// <summary>The first line of a message (an exception's, a service's), escaped and cut like <see cref="Escape"/>.</summary>
+    public static string FirstLine(string? text, int maxLength = 200)
+    {
+        var end = text?.IndexOfAny(new[] { '\r', '\n' }) ?? -1;
+        return Escape(end < 0 ? text : text!.Substring(0, end), maxLength);
+    }
+
     public static string Escape(string? text, int maxLength = DefaultMaxLength)
     {
         if (text is null)
