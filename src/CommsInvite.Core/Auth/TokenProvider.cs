@@ -17,21 +17,16 @@ internal interface ITokenSource
 
 /// <summary>
 /// Real MSAL: a confidential client (secret or certificate) or a managed-identity application. MSAL's in-memory
-/// app cache serves tokens and renews them ahead of expiry; we add a margin of our own so a token never
-/// expires between acquisition and use.
+/// app cache serves tokens; <see cref="RenewingTokenSource"/> hands them out and renews them ahead of expiry.
 /// </summary>
-internal sealed class MsalTokenSource : ITokenSource, IDisposable
+internal sealed class MsalTokenSource : RenewingTokenSource
 {
-    private static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
-
     private readonly IConfidentialClientApplication? _confidential;
     private readonly IManagedIdentityApplication? _managedIdentity;
     private readonly string _scope;
     private readonly string _resource;
     private readonly ILogSink _log;
     private readonly ConnectionMsalHttpClientFactory? _httpFactory;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private AccessTokenInfo? _current;
 
     public MsalTokenSource(ConnectionSettings settings, CloudEndpoints endpoints, ILogSink log)
     {
@@ -52,79 +47,38 @@ internal sealed class MsalTokenSource : ITokenSource, IDisposable
         }
     }
 
-    public bool TryGetCurrent(out AccessTokenInfo token)
+    protected override async Task<AccessTokenInfo> RenewAsync(bool bypassCache, CancellationToken cancellationToken)
     {
-        var current = _current;
-        token = current!;
-        return IsFresh(current);
-    }
-
-    /// <summary>Good for more than the renewal margin: usable without asking MSAL.</summary>
-    private static bool IsFresh(AccessTokenInfo? token) =>
-        token is not null && token.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow;
-
-    public async Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
-    {
-        var current = _current;
-        if (!forceRefresh && IsFresh(current))
-        {
-            return current!;
-        }
-
-        var seenBeforeWaiting = current;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = DateTimeOffset.UtcNow;
+        AuthenticationResult result;
         try
         {
-            // Another caller may have renewed it while this one waited: use that one rather than renewing twice.
-            current = _current;
-            if (!ReferenceEquals(current, seenBeforeWaiting) && IsFresh(current))
-            {
-                return current!;
-            }
-
-            if (!forceRefresh && IsFresh(current))
-            {
-                return current!;
-            }
-
-            var started = DateTimeOffset.UtcNow;
-            AuthenticationResult result;
-            try
-            {
-                // Within the renewal margin MSAL's cache would still hand back the old token, so ask for a fresh one.
-                // MSAL keeps managed-identity tokens in one process-wide cache keyed by resource, not by where they came
-                // from: a token another connection fetched (from another cloud's or a private endpoint) could be handed
-                // back. So this connection's managed-identity tokens always come from its own endpoint, and this source
-                // is the cache.
-                var bypassCache = forceRefresh || current is not null || _managedIdentity is not null;
-                result = _confidential is not null
-                    ? await _confidential.AcquireTokenForClient(new[] { _scope }).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false)
-                    : await _managedIdentity!.AcquireTokenForManagedIdentity(_resource).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (MsalException ex)
-            {
-                throw Translate(ex);
-            }
-            catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
-            {
-                throw Unreachable(ex, _httpFactory is not null);
-            }
-
-            var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
-            _log.Verbose($"Acquired an access token for {_scope} from {result.AuthenticationResultMetadata?.TokenSource} in {(DateTimeOffset.UtcNow - started).TotalMilliseconds:F0} ms; it expires {token.ExpiresOn:u}.");
-            _current = token;
-            return token;
+            // MSAL keeps managed-identity tokens in one process-wide cache keyed by resource, not by where they came
+            // from: a token another connection fetched (from another cloud's or a private endpoint) could be handed
+            // back. So this connection's managed-identity tokens always come from its own endpoint, and this source
+            // is the cache.
+            result = _confidential is not null
+                ? await _confidential.AcquireTokenForClient(new[] { _scope }).WithForceRefresh(bypassCache).ExecuteAsync(cancellationToken).ConfigureAwait(false)
+                : await _managedIdentity!.AcquireTokenForManagedIdentity(_resource).WithForceRefresh(true).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (MsalException ex)
         {
-            _gate.Release();
+            throw Translate(ex);
         }
+        catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
+        {
+            throw Unreachable(ex, _httpFactory is not null);
+        }
+
+        var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
+        _log.Verbose($"Acquired an access token for {_scope} from {result.AuthenticationResultMetadata?.TokenSource} in {(DateTimeOffset.UtcNow - started).TotalMilliseconds:F0} ms; it expires {token.ExpiresOn:u}.");
+        return token;
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _httpFactory?.Dispose();
-        _gate.Dispose();
+        base.Dispose();
     }
 
     private IConfidentialClientApplication BuildConfidential(ConnectionSettings settings, CloudEndpoints endpoints)

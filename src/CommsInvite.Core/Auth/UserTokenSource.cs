@@ -13,9 +13,8 @@ namespace CommsInvite.Core.Auth;
 /// The cache is in memory and this connection's alone unless -PersistTokenCache keeps it in the platform's secure
 /// store (<see cref="PersistentTokenCache"/>); disconnecting removes the account from it either way.
 /// </summary>
-internal sealed class UserTokenSource : ITokenSource, IDisposable
+internal sealed class UserTokenSource : RenewingTokenSource
 {
-    private static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
     private const string LoopbackRedirect = "http://localhost";
 
     private readonly IPublicClientApplication _app;
@@ -24,9 +23,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
     private readonly string _clientId;
     private readonly ILogSink _log;
     private readonly ConnectionMsalHttpClientFactory? _httpFactory;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private IAccount? _account;
-    private AccessTokenInfo? _current;
 
     public UserTokenSource(ConnectionSettings settings, CloudEndpoints endpoints, DelegatedCredential credential, ILogSink log)
     {
@@ -93,7 +90,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
     private void Accept(AuthenticationResult result, string how)
     {
         _account = result.Account;
-        _current = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
+        Current = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
         _log.Verbose($"Signed in as {result.Account?.Username} {how}; the token expires {result.ExpiresOn:u}.");
     }
 
@@ -122,71 +119,37 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
         return null;
     }
 
-    public bool TryGetCurrent(out AccessTokenInfo token)
+    protected override async Task<AccessTokenInfo> RenewAsync(bool bypassCache, CancellationToken cancellationToken)
     {
-        var current = _current;
-        token = current!;
-        return IsFresh(current);
-    }
-
-    private static bool IsFresh(AccessTokenInfo? token) => token is not null && token.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow;
-
-    public async Task<AccessTokenInfo> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
-    {
-        var seen = _current;
-        if (!forceRefresh && IsFresh(seen))
-        {
-            return seen!;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var account = _account ?? throw new CommsInviteException(ErrorIds.Connection.SignInExpired, FailureCategory.AuthenticationError, "This connection has no signed-in account: run Connect-CsGraph again.");
+        AuthenticationResult result;
         try
         {
-            var current = _current;
-            if (IsFresh(current) && (!forceRefresh || !ReferenceEquals(current, seen)))
-            {
-                return current!;
-            }
-
-            if (_account is null)
-            {
-                throw new CommsInviteException(ErrorIds.Connection.SignInExpired, FailureCategory.AuthenticationError, "This connection has no signed-in account: run Connect-CsGraph again.");
-            }
-
-            AuthenticationResult result;
-            try
-            {
-                // The refresh token in MSAL's cache renews the access token without the user.
-                result = await _app.AcquireTokenSilent(_scopes, _account).WithForceRefresh(forceRefresh || current is not null)
-                    .ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (MsalUiRequiredException ex)
-            {
-                throw new CommsInviteException(
-                    ErrorIds.Connection.SignInExpired,
-                    FailureCategory.AuthenticationError,
-                    $"The sign-in of {_account.Username} can no longer be renewed without the user ({ex.ErrorCode}): run Connect-CsGraph -{_credential.AuthType.Replace("DeviceCode", "UseDeviceCode")} again.",
-                    _account.Username,
-                    ex);
-            }
-            catch (MsalException ex)
-            {
-                throw MsalTokenSource.Translate(ex);
-            }
-            catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
-            {
-                throw MsalTokenSource.Unreachable(ex, _httpFactory is not null);
-            }
-
-            var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
-            _log.Verbose($"Renewed the access token of {_account.Username} from {result.AuthenticationResultMetadata?.TokenSource}; it expires {token.ExpiresOn:u}.");
-            _current = token;
-            return token;
+            // The refresh token in MSAL's cache renews the access token without the user.
+            result = await _app.AcquireTokenSilent(_scopes, account).WithForceRefresh(bypassCache)
+                .ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (MsalUiRequiredException ex)
         {
-            _gate.Release();
+            throw new CommsInviteException(
+                ErrorIds.Connection.SignInExpired,
+                FailureCategory.AuthenticationError,
+                $"The sign-in of {account.Username} can no longer be renewed without the user ({ex.ErrorCode}): run Connect-CsGraph -{_credential.AuthType.Replace("DeviceCode", "UseDeviceCode")} again.",
+                account.Username,
+                ex);
         }
+        catch (MsalException ex)
+        {
+            throw MsalTokenSource.Translate(ex);
+        }
+        catch (Exception ex) when (Http.RetryDecisions.IsTransportFailure(ex) || ex is System.Security.Authentication.AuthenticationException)
+        {
+            throw MsalTokenSource.Unreachable(ex, _httpFactory is not null);
+        }
+
+        var token = new AccessTokenInfo(result.AccessToken, result.ExpiresOn);
+        _log.Verbose($"Renewed the access token of {account.Username} from {result.AuthenticationResultMetadata?.TokenSource}; it expires {token.ExpiresOn:u}.");
+        return token;
     }
 
     /// <summary>Removes the account (and its refresh token) from MSAL's cache.</summary>
@@ -194,7 +157,7 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
     {
         var account = _account;
         _account = null;
-        _current = null;
+        Current = null;
 
         // Only this connection's account: a persisted cache may hold other sign-ins of the same client.
         foreach (var cached in await _app.GetAccountsAsync().ConfigureAwait(false))
@@ -211,10 +174,10 @@ internal sealed class UserTokenSource : ITokenSource, IDisposable
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _httpFactory?.Dispose();
-        _gate.Dispose();
+        base.Dispose();
     }
 
     private CommsInviteException TranslateSignIn(MsalException ex)
