@@ -23,90 +23,58 @@ internal static class TokenService
 
     public static (string Token, DateTimeOffset ExpiresOn) IssueAccessToken(EmulatorContext context, ClientRegistration client, string audience)
     {
-        var now = DateTimeOffset.UtcNow;
-        var expires = now + context.State.Settings.TokenLifetime;
-        var descriptor = new SecurityTokenDescriptor
+        var expires = DateTimeOffset.UtcNow + context.State.Settings.TokenLifetime;
+        var token = Sign(context.Issuer, audience, expires, context.Keys.TokenSigningKey, new Dictionary<string, object>
         {
-            Issuer = context.Issuer,
-            Audience = audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.AddMinutes(-1).UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(context.Keys.TokenSigningKey, SecurityAlgorithms.RsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["tid"] = client.TenantId ?? context.State.TenantId,
-                ["appid"] = client.ClientId,
-                ["azp"] = client.ClientId,
-                ["oid"] = client.ClientId,
-                ["sub"] = client.ClientId,
-                ["idtyp"] = "app",
-                ["ver"] = "2.0",
-                ["roles"] = client.Roles.ToArray(),
-                ["uti"] = Guid.NewGuid().ToString("N"),
-            },
-        };
+            ["tid"] = client.TenantId ?? context.State.TenantId,
+            ["appid"] = client.ClientId,
+            ["azp"] = client.ClientId,
+            ["oid"] = client.ClientId,
+            ["sub"] = client.ClientId,
+            ["idtyp"] = "app",
+            ["ver"] = "2.0",
+            ["roles"] = client.Roles.ToArray(),
+            ["uti"] = Guid.NewGuid().ToString("N"),
+        });
         context.State.Stats.TokenIssued();
-        return (Handler.CreateToken(descriptor), expires);
+        return (token, expires);
     }
 
     /// <summary>A delegated (user) access token: scp, the user's oid and upn, and the client it was issued through.</summary>
     public static (string Token, DateTimeOffset ExpiresOn) IssueDelegatedAccessToken(
         EmulatorContext context, ClientRegistration client, DirectoryUser user, IReadOnlyList<string> scopes)
     {
-        var now = DateTimeOffset.UtcNow;
-        var expires = now + context.State.Settings.TokenLifetime;
-        var descriptor = new SecurityTokenDescriptor
+        var expires = DateTimeOffset.UtcNow + context.State.Settings.TokenLifetime;
+        var token = Sign(context.Issuer, EmulatorDefaults.GraphResource, expires, context.Keys.TokenSigningKey, new Dictionary<string, object>
         {
-            Issuer = context.Issuer,
-            Audience = EmulatorDefaults.GraphResource,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.AddMinutes(-1).UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(context.Keys.TokenSigningKey, SecurityAlgorithms.RsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["tid"] = context.State.TenantId,
-                ["appid"] = client.ClientId,
-                ["azp"] = client.ClientId,
-                ["oid"] = user.Id,
-                ["sub"] = user.Id,
-                ["upn"] = user.UserPrincipalName,
-                ["unique_name"] = user.UserPrincipalName,
-                ["name"] = user.DisplayName,
-                ["idtyp"] = "user",
-                ["ver"] = "1.0",
-                ["scp"] = string.Join(' ', scopes),
-                ["uti"] = Guid.NewGuid().ToString("N"),
-            },
-        };
+            ["tid"] = context.State.TenantId,
+            ["appid"] = client.ClientId,
+            ["azp"] = client.ClientId,
+            ["oid"] = user.Id,
+            ["sub"] = user.Id,
+            ["upn"] = user.UserPrincipalName,
+            ["unique_name"] = user.UserPrincipalName,
+            ["name"] = user.DisplayName,
+            ["idtyp"] = "user",
+            ["ver"] = "1.0",
+            ["scp"] = string.Join(' ', scopes),
+            ["uti"] = Guid.NewGuid().ToString("N"),
+        });
         context.State.Stats.TokenIssued();
-        return (Handler.CreateToken(descriptor), expires);
+        return (token, expires);
     }
 
     /// <summary>The OpenID Connect id token MSAL reads the account from (it does not validate its signature).</summary>
-    public static string IssueIdToken(EmulatorContext context, ClientRegistration client, DirectoryUser user)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return Handler.CreateToken(new SecurityTokenDescriptor
+    public static string IssueIdToken(EmulatorContext context, ClientRegistration client, DirectoryUser user) =>
+        Sign(context.Issuer, client.ClientId, DateTimeOffset.UtcNow.AddHours(1), context.Keys.TokenSigningKey, new Dictionary<string, object>
         {
-            Issuer = context.Issuer,
-            Audience = client.ClientId,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.AddMinutes(-1).UtcDateTime,
-            Expires = now.AddHours(1).UtcDateTime,
-            SigningCredentials = new SigningCredentials(context.Keys.TokenSigningKey, SecurityAlgorithms.RsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["tid"] = context.State.TenantId,
-                ["oid"] = user.Id,
-                ["sub"] = user.Id,
-                ["preferred_username"] = user.UserPrincipalName,
-                ["name"] = user.DisplayName,
-                ["ver"] = "2.0",
-            },
+            ["tid"] = context.State.TenantId,
+            ["oid"] = user.Id,
+            ["sub"] = user.Id,
+            ["preferred_username"] = user.UserPrincipalName,
+            ["name"] = user.DisplayName,
+            ["ver"] = "2.0",
         });
-    }
 
     /// <summary>Validates an access token as Graph does: signature, issuer, audience and lifetime.</summary>
     public static async Task<AccessTokenCheck> ValidateAccessTokenAsync(EmulatorContext context, string token)
@@ -184,23 +152,26 @@ internal static class TokenService
     }
 
     /// <summary>A bearer token for notifications POSTed to a callback URI.</summary>
-    public static string IssueNotificationToken(EmulatorContext context, string audience)
+    public static string IssueNotificationToken(EmulatorContext context, string audience) =>
+        Sign(EmulatorDefaults.NotificationIssuer, audience, DateTimeOffset.UtcNow.AddHours(1), context.Keys.NotificationSigningKey, new Dictionary<string, object>
+        {
+            ["serviceurl"] = context.BaseUrl,
+            ["tid"] = context.State.TenantId,
+        });
+
+    /// <summary>An RS256 JWT issued now, valid from a minute ago (clock skew) until <paramref name="expires"/>.</summary>
+    private static string Sign(string issuer, string audience, DateTimeOffset expires, SecurityKey key, IDictionary<string, object> claims)
     {
         var now = DateTimeOffset.UtcNow;
-        var descriptor = new SecurityTokenDescriptor
+        return Handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = EmulatorDefaults.NotificationIssuer,
+            Issuer = issuer,
             Audience = audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.AddMinutes(-1).UtcDateTime,
-            Expires = now.AddHours(1).UtcDateTime,
-            SigningCredentials = new SigningCredentials(context.Keys.NotificationSigningKey, SecurityAlgorithms.RsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["serviceurl"] = context.BaseUrl,
-                ["tid"] = context.State.TenantId,
-            },
-        };
-        return Handler.CreateToken(descriptor);
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+            Claims = claims,
+        });
     }
 }
