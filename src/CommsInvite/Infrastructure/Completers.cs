@@ -22,11 +22,14 @@ internal abstract class FixedListCompleter : IArgumentCompleter
         {
             if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
-                var text = value.IndexOfAny(new[] { ' ', '.', '-' }) >= 0 ? "'" + value + "'" : value;
-                yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
+                yield return new CompletionResult(CompletionText(value), value, CompletionResultType.ParameterValue, value);
             }
         }
     }
+
+    /// <summary>The value as it can be typed: single-quoted (quotes doubled) when PowerShell would otherwise split or expand it.</summary>
+    internal static string CompletionText(string value) =>
+        value.IndexOfAny(new[] { ' ', '.', '-', '\'', '$' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
 }
 
 /// <summary>-Environment: Global, USGov, USGovDoD, China, Emulator.</summary>

@@ -90,8 +90,7 @@ internal sealed class ConnectionNameCompleter : IArgumentCompleter
             var name = session.Name;
             if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
-                var text = name.IndexOfAny(new[] { ' ', '.', '-', '\'', '$' }) >= 0 ? "'" + name.Replace("'", "''") + "'" : name;
-                yield return new CompletionResult(text, name, CompletionResultType.ParameterValue, session.Connection.Context.ToString());
+                yield return new CompletionResult(FixedListCompleter.CompletionText(name), name, CompletionResultType.ParameterValue, session.Connection.Context.ToString());
             }
         }
     }
